@@ -1,0 +1,360 @@
+/*
+ * The commands: parse operands, probe (or replay), diagnose, render,
+ * print, and choose the exit status.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "i18n.h"
+#include "probe.h"
+
+/* Targets parsed from the operands, with what the probe must look at. */
+typedef struct plan {
+	pd_target *targets;
+	size_t n_targets;
+	pd_endpoint *binds;
+	size_t n_binds;
+	pd_range *ports;
+	size_t n_ports;
+} plan;
+
+static void plan_done(plan *p)
+{
+	free(p->targets);
+	free(p->binds);
+	free(p->ports);
+	memset(p, 0, sizeof(*p));
+}
+
+static int plan_add(plan *p, const pd_target *t)
+{
+	size_t nports = (size_t)(t->port_hi - t->port_lo) + 1, k;
+	pd_target *tt;
+	pd_endpoint *eb;
+	pd_range *pr;
+	unsigned port;
+
+	tt = realloc(p->targets, (p->n_targets + 1) * sizeof(*tt));
+	if (!tt)
+		return -1;
+	p->targets = tt;
+	tt[p->n_targets++] = *t;
+	pr = realloc(p->ports, (p->n_ports + 1) * sizeof(*pr));
+	if (!pr)
+		return -1;
+	p->ports = pr;
+	memset(&pr[p->n_ports], 0, sizeof(*pr));
+	pr[p->n_ports].proto = t->proto;
+	pr[p->n_ports].start = t->port_lo;
+	pr[p->n_ports].end = t->port_hi;
+	p->n_ports++;
+	if (nports > (PD_TARGET_MAX_PORTS * 2 - p->n_binds) / 2)
+		return -1;
+	eb = realloc(p->binds, (p->n_binds + 2 * nports) * sizeof(*eb));
+	if (!eb)
+		return -1;
+	p->binds = eb;
+	for (port = t->port_lo; port <= t->port_hi; port++) {
+		pd_endpoint two[2];
+		size_t n = pd_target_endpoints(t, (uint16_t)port, two);
+
+		for (k = 0; k < n; k++)
+			p->binds[p->n_binds++] = two[k];
+	}
+	return 0;
+}
+
+static int plan_from_args(const cli_opts *o, plan *p)
+{
+	size_t i, total = 0;
+
+	memset(p, 0, sizeof(*p));
+	for (i = 0; i < o->n_args; i++) {
+		pd_target t;
+		int r = pd_target_parse(o->args[i], &t);
+
+		if (r < 0) {
+			cli_error(_("bad target '%s': expected PORT, LO-HI, ADDRESS:PORT, "
+			            "[IPV6]:PORT or localhost:PORT, optionally /tcp or "
+			            "/udp"), o->args[i]);
+			plan_done(p);
+			return EXIT_USAGE;
+		}
+		total += (size_t)(t.port_hi - t.port_lo) + 1;
+		if (total > PD_TARGET_MAX_PORTS) {
+			cli_error(_("too many ports: at most %u at once"),
+			          PD_TARGET_MAX_PORTS);
+			plan_done(p);
+			return EXIT_USAGE;
+		}
+		if (plan_add(p, &t) < 0) {
+			cli_error(_("out of memory"));
+			plan_done(p);
+			return EXIT_PROBE;
+		}
+	}
+	return EXIT_OK;
+}
+
+/* The snapshot to work on: recorded (--snapshot) or probed now. */
+static int acquire(const cli_opts *o, const pd_probe_opts *po,
+                   pd_snapshot **ret)
+{
+	char err[512] = "";
+	int r;
+
+	if (o->snapshot_path) {
+		r = pd_probe_replay(o->snapshot_path, err, sizeof(err), ret);
+		if (r < 0) {
+			cli_error(_("cannot read snapshot %s"), err);
+			return EXIT_USAGE;
+		}
+		return EXIT_OK;
+	}
+	r = pd_probe_collect(po, err, sizeof(err), ret);
+	if (r < 0) {
+		cli_error(_("cannot inspect this machine: %s (%s)"),
+		          *err ? err : pd_strerror(r), pd_err_name(r));
+		return EXIT_PROBE;
+	}
+	return EXIT_OK;
+}
+
+static int emit(int r, char *text)
+{
+	int ok;
+
+	if (r < 0) {
+		cli_error(_("cannot format the output: %s"), pd_strerror(r));
+		return EXIT_PROBE;
+	}
+	ok = cli_write_stdout(text);
+	free(text);
+	return ok < 0 ? EXIT_PROBE : EXIT_OK;
+}
+
+int cmd_check(const cli_opts *o)
+{
+	pd_render_opts ro = {cli_color(o), o->verbose, false, false};
+	pd_probe_opts po;
+	pd_snapshot *s = NULL;
+	pd_report *rep = NULL;
+	plan p;
+	char *text = NULL;
+	size_t i;
+	int ex, r;
+
+	if (!o->n_args) {
+		cli_error(_("check needs at least one TARGET"));
+		cli_usage("check", true);
+		return EXIT_USAGE;
+	}
+	ex = plan_from_args(o, &p);
+	if (ex)
+		return ex;
+	memset(&po, 0, sizeof(po));
+	po.binds = p.binds;
+	po.n_binds = p.n_binds;
+	po.ports = p.ports;
+	po.n_ports = p.n_ports;
+	po.owners = 1;
+	ex = acquire(o, &po, &s);
+	if (ex)
+		goto out;
+	r = pd_diagnose(s, p.targets, p.n_targets, &rep);
+	if (r < 0) {
+		cli_error(_("diagnosis failed: %s"), pd_strerror(r));
+		ex = EXIT_PROBE;
+		goto out;
+	}
+	r = o->json ? pd_render_check_json(rep, &text) :
+	    pd_render_check_text(rep, &ro, &text);
+	ex = emit(r, text);
+	for (i = 0; ex == EXIT_OK && i < rep->n_results; i++)
+		if (!rep->results[i].available)
+			ex = EXIT_UNAVAILABLE;
+out:
+	pd_report_free(rep);
+	pd_snapshot_free(s);
+	plan_done(&p);
+	return ex;
+}
+
+int cmd_list(const cli_opts *o)
+{
+	pd_render_opts ro = {cli_color(o), o->verbose, o->tcp, o->udp};
+	pd_probe_opts po;
+	pd_snapshot *s = NULL;
+	char *text = NULL;
+	int ex;
+
+	if (o->n_args) {
+		cli_error(_("list takes no operands (did you mean check?)"));
+		return EXIT_USAGE;
+	}
+	memset(&po, 0, sizeof(po));
+	po.listeners = true;
+	po.tcp = o->tcp;
+	po.udp = o->udp;
+	po.owners = 2;
+	ex = acquire(o, &po, &s);
+	if (ex)
+		return ex;
+	ex = emit(o->json ? pd_render_list_json(s, &ro, &text) :
+	          pd_render_list_text(s, &ro, &text), text);
+	pd_snapshot_free(s);
+	return ex;
+}
+
+int cmd_ranges(const cli_opts *o)
+{
+	pd_render_opts ro = {cli_color(o), o->verbose, false, false};
+	pd_probe_opts po;
+	pd_snapshot *s = NULL;
+	pd_verdict *v = NULL;
+	size_t n = 0, i;
+	char *text = NULL;
+	int ex, r;
+
+	if (o->n_args) {
+		cli_error(_("ranges takes no operands"));
+		return EXIT_USAGE;
+	}
+	memset(&po, 0, sizeof(po));
+	ex = acquire(o, &po, &s);
+	if (ex)
+		return ex;
+	r = pd_ranges_check(s, &v, &n);
+	if (r < 0) {
+		cli_error(_("out of memory"));
+		pd_snapshot_free(s);
+		return EXIT_PROBE;
+	}
+	ex = emit(o->json ? pd_render_ranges_json(s, v, n, &text) :
+	          pd_render_ranges_text(s, v, n, &ro, &text), text);
+	for (i = 0; ex == EXIT_OK && i < n; i++)
+		if (v[i].severity >= PD_SEV_WARNING)
+			ex = EXIT_UNAVAILABLE;
+	pd_verdicts_free(v, n);
+	pd_snapshot_free(s);
+	return ex;
+}
+
+/* doctor and snapshot look at the common development ports (tcp, every
+ * address) besides what the user names. */
+static int plan_common(plan *p)
+{
+	size_t i;
+
+	for (i = 0; i < pd_n_common_ports; i++) {
+		pd_target t;
+
+		memset(&t, 0, sizeof(t));
+		t.proto = PD_PROTO_TCP;
+		t.host = PD_HOST_ALL;
+		t.port_lo = t.port_hi = pd_common_ports[i];
+		if (plan_add(p, &t) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int cmd_doctor(const cli_opts *o)
+{
+	pd_render_opts ro = {cli_color(o), o->verbose, false, false};
+	pd_probe_opts po;
+	pd_snapshot *s = NULL;
+	pd_report *rep = NULL;
+	pd_verdict *v = NULL;
+	size_t n = 0, i;
+	plan p;
+	char *text = NULL;
+	int ex = EXIT_PROBE, r;
+
+	if (o->n_args) {
+		cli_error(_("doctor takes no operands (did you mean check?)"));
+		return EXIT_USAGE;
+	}
+	memset(&p, 0, sizeof(p));
+	if (plan_common(&p) < 0) {
+		cli_error(_("out of memory"));
+		goto out;
+	}
+	memset(&po, 0, sizeof(po));
+	po.binds = p.binds;
+	po.n_binds = p.n_binds;
+	po.ports = p.ports;
+	po.n_ports = p.n_ports;
+	po.owners = 1;
+	ex = acquire(o, &po, &s);
+	if (ex)
+		goto out;
+	ex = EXIT_PROBE;
+	if (pd_diagnose(s, p.targets, p.n_targets, &rep) < 0 ||
+	    pd_ranges_check(s, &v, &n) < 0) {
+		cli_error(_("out of memory"));
+		goto out;
+	}
+	r = o->json ? pd_render_doctor_json(rep, v, n, &text) :
+	    pd_render_doctor_text(rep, v, n, &ro, &text);
+	ex = emit(r, text);
+	for (i = 0; ex == EXIT_OK && i < n; i++)
+		if (v[i].severity >= PD_SEV_WARNING)
+			ex = EXIT_UNAVAILABLE;
+out:
+	pd_verdicts_free(v, n);
+	pd_report_free(rep);
+	pd_snapshot_free(s);
+	plan_done(&p);
+	return ex;
+}
+
+int cmd_snapshot(const cli_opts *o)
+{
+	pd_probe_opts po;
+	pd_snapshot *s = NULL;
+	plan p;
+	char *text = NULL;
+	int ex, r;
+
+	if (o->snapshot_path) {
+		cli_error(_("snapshot records this machine; --snapshot makes no "
+		            "sense here"));
+		return EXIT_USAGE;
+	}
+	ex = plan_from_args(o, &p);
+	if (ex)
+		return ex;
+	ex = EXIT_PROBE;
+	if (plan_common(&p) < 0) {
+		cli_error(_("out of memory"));
+		goto out;
+	}
+	memset(&po, 0, sizeof(po));
+	po.binds = p.binds;
+	po.n_binds = p.n_binds;
+	po.ports = p.ports;
+	po.n_ports = p.n_ports;
+	po.listeners = true;
+	po.owners = 2;
+	ex = acquire(o, &po, &s);
+	if (ex)
+		goto out;
+	r = pd_snapshot_to_json(s, &text);
+	if (r < 0) {
+		cli_error(_("cannot format the snapshot: %s"), pd_strerror(r));
+		ex = EXIT_PROBE;
+		goto out;
+	}
+	if (o->output_path && strcmp(o->output_path, "-") != 0)
+		ex = cli_write_file(o->output_path, text) < 0 ? EXIT_PROBE : EXIT_OK;
+	else
+		ex = cli_write_stdout(text) < 0 ? EXIT_PROBE : EXIT_OK;
+	free(text);
+out:
+	pd_snapshot_free(s);
+	plan_done(&p);
+	return ex;
+}

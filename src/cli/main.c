@@ -1,0 +1,47 @@
+/*
+ * portdoctor: why can't this port be bound or published, and what to do.
+ */
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "i18n.h"
+
+int main(int argc, char **argv)
+{
+	cli_opts o;
+	char err[256] = "";
+	int ex;
+
+	setlocale(LC_ALL, "");
+#if PD_ENABLE_NLS
+	bindtextdomain(PD_PACKAGE, PD_LOCALEDIR);
+#endif
+	if (cli_parse(argc, argv, &o, err, sizeof(err)) < 0) {
+		cli_error("%s", err);
+		cli_usage(NULL, true);
+		free(o.args);
+		return EXIT_USAGE;
+	}
+	if (o.version) {
+		ex = cli_write_stdout("portdoctor " PD_VERSION "\n") < 0 ? EXIT_PROBE :
+		     EXIT_OK;
+	} else if (o.help) {
+		cli_usage(o.command, false);
+		ex = EXIT_OK;
+	} else if (strcmp(o.command, "check") == 0) {
+		ex = cmd_check(&o);
+	} else if (strcmp(o.command, "list") == 0) {
+		ex = cmd_list(&o);
+	} else if (strcmp(o.command, "ranges") == 0) {
+		ex = cmd_ranges(&o);
+	} else if (strcmp(o.command, "snapshot") == 0) {
+		ex = cmd_snapshot(&o);
+	} else {
+		ex = cmd_doctor(&o);
+	}
+	free(o.args);
+	return ex;
+}

@@ -1,0 +1,23 @@
+/*
+ * Small helpers around jansson shared by the snapshot and output writers.
+ */
+#ifndef PD_JSON_UTIL_H
+#define PD_JSON_UTIL_H
+
+#include <jansson.h>
+
+#include "portdoctor/portdoctor.h"
+
+/* A JSON string holding s made valid UTF-8 (U+FFFD for bad bytes), or
+ * JSON null for NULL.  Returns NULL only when out of memory. */
+json_t *pd__jstr(const char *s);
+json_t *pd__jaddr(const pd_addr *a);
+json_t *pd__jtristate(int v); /* -1 null, 0 false, else true */
+json_t *pd__jrange(const pd_range *r, bool with_administered);
+const char *pd__family_name(pd_family f); /* "ipv4", "ipv6", NULL */
+/* Sets key to v in o and drops the reference; records failure in *err. */
+void pd__jset(json_t *o, const char *key, json_t *v, int *err);
+/* Dumps compact or indented JSON with a trailing newline into *ret. */
+int pd__jdump(json_t *root, bool pretty, char **ret_text);
+
+#endif

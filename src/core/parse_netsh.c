@@ -1,0 +1,1081 @@
+/*
+ * netsh output parser.
+ *
+ * Design: the text is cut into lines at any CR or LF (netsh writes CRLF,
+ * captured text often has CR CR LF or bare LF).  Each line is one of:
+ *
+ *   - a command line: it holds the word "netsh"; its words say the kind of
+ *     output, the protocol and the family, and start a new section;
+ *   - a prompt line for another command ("C:\> ver"): starts a section of
+ *     kind OTHER whose lines are skipped;
+ *   - a row, told by its shape only:
+ *       excluded   "START END" or "START END *"
+ *       dynamic    "<any label> : NUMBER" (first = start, second = count)
+ *       portproxy  "ADDR PORT ADDR PORT"
+ *       http       a line holding "http(s)://", or a line of digits only
+ *                  (a process id, listed under "Process IDs:")
+ *   - a header: a line with the word tcp or udp (any case) and no digit
+ *     (error lines that name tcp also name a port).  netsh keeps the
+ *     protocol word untranslated in every language, so it is the one
+ *     header word we rely on.  A header right
+ *     after a command line belongs to that command's section; otherwise it
+ *     starts a new one.
+ *   - anything else (column titles, dashes, the "* - Administered port
+ *     exclusions." footer and its translations, chat text) is skipped.
+ *
+ * An excluded or dynamic section with no command line gets its kind from
+ * the first row's shape, or from the dashes line under its header (two
+ * dash groups over the two excluded columns, one under the dynamic title).
+ *
+ * Everything is built in a local result and handed over only on success.
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "netsh.h"
+
+/* ------------------------------------------------------ ASCII helpers */
+
+/* Locale-free on purpose: <ctype.h> answers differently per locale, and
+ * OEM code page bytes >= 0x80 must never count as letters or spaces. */
+static bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+static bool is_alpha(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+static bool is_alnum(unsigned char c) { return is_digit(c) || is_alpha(c); }
+static bool is_blank(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\v' || c == '\f';
+}
+static unsigned char to_lower(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + ('a' - 'A')) : c;
+}
+
+typedef struct span {
+	const unsigned char *p;
+	size_t n;
+} span;
+
+static bool span_ieq(span s, const char *word)
+{
+	size_t wn = strlen(word);
+
+	if (s.n != wn)
+		return false;
+	for (size_t i = 0; i < wn; i++)
+		if (to_lower(s.p[i]) != (unsigned char)word[i])
+			return false;
+	return true;
+}
+
+/* s is a prefix of word, at least minlen long (netsh accepts abbreviated
+ * commands: "int", "show dynamic", "sh excl"). */
+static bool span_iprefix(span s, const char *word, size_t minlen)
+{
+	size_t wn = strlen(word);
+
+	if (s.n < minlen || s.n > wn)
+		return false;
+	for (size_t i = 0; i < s.n; i++)
+		if (to_lower(s.p[i]) != (unsigned char)word[i])
+			return false;
+	return true;
+}
+
+static bool all_digits(span s)
+{
+	if (s.n == 0)
+		return false;
+	for (size_t i = 0; i < s.n; i++)
+		if (!is_digit(s.p[i]))
+			return false;
+	return true;
+}
+
+/* Decimal value of a digit run, saturated at UINT32_MAX so that a run of
+ * any length is range-checked without overflow. */
+static uint32_t digits_value(span s)
+{
+	uint32_t v = 0;
+
+	for (size_t i = 0; i < s.n; i++) {
+		uint32_t d = (uint32_t)(s.p[i] - '0');
+		if (v > (UINT32_MAX - d) / 10)
+			return UINT32_MAX;
+		v = v * 10 + d;
+	}
+	return v;
+}
+
+/* Leading digits of s (possibly none). */
+static span take_digits(span s)
+{
+	span d = { s.p, 0 };
+
+	while (d.n < s.n && is_digit(s.p[d.n]))
+		d.n++;
+	return d;
+}
+
+static span skip_blanks(span s)
+{
+	while (s.n > 0 && is_blank(s.p[0])) {
+		s.p++;
+		s.n--;
+	}
+	return s;
+}
+
+static span advance(span s, size_t k)
+{
+	s.p += k;
+	s.n -= k;
+	return s;
+}
+
+/* Trim blanks, and the markdown and quoting that pastes carry: backticks
+ * at either end, "> " quote marks at the start. */
+static span trim_line(span s)
+{
+	while (s.n > 0 && (is_blank(s.p[0]) || s.p[0] == '`' || s.p[0] == '>'))
+		s = advance(s, 1);
+	while (s.n > 0 && (is_blank(s.p[s.n - 1]) || s.p[s.n - 1] == '`'))
+		s.n--;
+	return s;
+}
+
+static size_t indent_of(span s)
+{
+	size_t i = 0;
+
+	while (i < s.n && is_blank(s.p[i]))
+		i++;
+	return i;
+}
+
+/* Next word: a run of bytes that are not blanks and not in seps. */
+static bool next_word(span *rest, const char *seps, span *ret_word)
+{
+	span s = *rest;
+	size_t i = 0;
+
+	while (s.n > 0 && (is_blank(s.p[0]) || strchr(seps, s.p[0]) != NULL))
+		s = advance(s, 1);
+	if (s.n == 0 || s.p[0] == '\0')
+		return false;
+	while (i < s.n && !is_blank(s.p[i]) && s.p[i] != '\0' &&
+	       strchr(seps, s.p[i]) == NULL)
+		i++;
+	ret_word->p = s.p;
+	ret_word->n = i;
+	*rest = advance(s, i);
+	return true;
+}
+
+/* Position of an ASCII word in s (case-insensitive), bounded by bytes that
+ * are not ASCII letters or digits; s.n when absent. */
+static size_t find_word(span s, const char *word)
+{
+	size_t wn = strlen(word);
+
+	for (size_t i = 0; i + wn <= s.n; i++) {
+		span c = { s.p + i, wn };
+		if (!span_ieq(c, word))
+			continue;
+		if (i > 0 && is_alnum(s.p[i - 1]))
+			continue;
+		if (i + wn < s.n && is_alnum(s.p[i + wn]))
+			continue;
+		return i;
+	}
+	return s.n;
+}
+
+static bool has_word(span s, const char *word)
+{
+	return find_word(s, word) < s.n;
+}
+
+/* ------------------------------------------------------ growable arrays */
+
+/* Grows *arr to hold one more element of size sz.  The ceiling is implied
+ * by the input ceiling (every element needs at least one input line), but
+ * the size multiplication is still checked. */
+static int grow(void **arr, size_t *cap, size_t n, size_t sz)
+{
+	size_t ncap;
+	void *p;
+
+	if (n < *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 8;
+	if (ncap < *cap || ncap > SIZE_MAX / sz)
+		return PD_ENOMEM;
+	p = realloc(*arr, ncap * sz);
+	if (!p)
+		return PD_ENOMEM;
+	*arr = p;
+	*cap = ncap;
+	return 0;
+}
+
+/* ------------------------------------------------------ parser state */
+
+typedef struct section_state {
+	pd_netsh_kind kind;
+	pd_proto proto;
+	pd_family family;
+	bool said;       /* from a command line or the hint's kind */
+	bool has_header; /* a header line was seen */
+	bool recorded;   /* pushed to result.sections */
+	size_t index;    /* into result.sections when recorded */
+	size_t line;
+	size_t n_rows;
+	/* dynamic: 0 = expecting the start, 1 = expecting the count */
+	int dyn_state;
+	uint32_t dyn_start;
+	size_t dyn_line;
+	/* portproxy: families from the "Listen on ipv4:" header or command */
+	pd_family pp_listen, pp_connect;
+	/* http: the pid run in force, and the indent of its label line */
+	int pids[PD_NETSH_MAX_PIDS];
+	size_t n_pids;
+	bool in_pid_run;
+	bool pid_scope;
+	size_t scope_indent;
+	size_t last_indent;
+} section_state;
+
+typedef struct parser {
+	pd_netsh_result res;
+	size_t cap_excluded, cap_dynamic, cap_sections, cap_proxies, cap_urls;
+	pd_netsh_hint hint;
+	section_state cur;
+	size_t line_no;
+} parser;
+
+static void bad_row(parser *ps)
+{
+	ps->res.n_bad_rows++;
+	if (ps->res.first_bad_line == 0)
+		ps->res.first_bad_line = ps->line_no;
+}
+
+static void section_sync(parser *ps)
+{
+	pd_netsh_section *sec;
+
+	if (!ps->cur.recorded)
+		return;
+	sec = &ps->res.sections[ps->cur.index];
+	sec->kind = ps->cur.kind;
+	sec->proto = ps->cur.proto;
+	sec->family = ps->cur.family;
+	sec->n_rows = ps->cur.n_rows;
+}
+
+static int section_record(parser *ps)
+{
+	pd_netsh_section *sec;
+	int r;
+
+	if (ps->cur.recorded)
+		return 0;
+	r = grow((void **)&ps->res.sections, &ps->cap_sections,
+	         ps->res.n_sections, sizeof(pd_netsh_section));
+	if (r < 0)
+		return r;
+	sec = &ps->res.sections[ps->res.n_sections];
+	memset(sec, 0, sizeof(*sec));
+	sec->line = ps->cur.line;
+	ps->cur.index = ps->res.n_sections++;
+	ps->cur.recorded = true;
+	section_sync(ps);
+	return 0;
+}
+
+/* A dynamic start left without its count is a bad row. */
+static void section_end(parser *ps)
+{
+	if (ps->cur.kind == PD_NETSH_DYNAMIC && ps->cur.dyn_state == 1) {
+		size_t keep = ps->line_no;
+		ps->line_no = ps->cur.dyn_line;
+		bad_row(ps);
+		ps->line_no = keep;
+		ps->cur.dyn_state = 0;
+	}
+}
+
+static int section_begin(parser *ps, pd_netsh_kind kind, pd_proto proto,
+                         pd_family family, bool said, bool record)
+{
+	section_end(ps);
+	memset(&ps->cur, 0, sizeof(ps->cur));
+	ps->cur.kind = kind;
+	ps->cur.proto = proto;
+	ps->cur.family = family;
+	ps->cur.said = said;
+	ps->cur.line = ps->line_no;
+	return record ? section_record(ps) : 0;
+}
+
+static int add_range(parser *ps, bool dynamic, uint32_t start, uint32_t end,
+                     bool administered)
+{
+	pd_range **arr = dynamic ? &ps->res.dynamic : &ps->res.excluded;
+	size_t *n = dynamic ? &ps->res.n_dynamic : &ps->res.n_excluded;
+	size_t *cap = dynamic ? &ps->cap_dynamic : &ps->cap_excluded;
+	pd_range *rg;
+	int r;
+
+	r = grow((void **)arr, cap, *n, sizeof(pd_range));
+	if (r < 0)
+		return r;
+	rg = &(*arr)[(*n)++];
+	memset(rg, 0, sizeof(*rg));
+	rg->proto = ps->cur.proto;
+	rg->family = ps->cur.family;
+	rg->start = (uint16_t)start;
+	rg->end = (uint16_t)end;
+	rg->administered = administered;
+	return 0;
+}
+
+/* ------------------------------------------------------ command lines */
+
+typedef struct command {
+	pd_netsh_kind kind;
+	pd_proto proto;
+	pd_family family;
+	pd_family pp_listen, pp_connect;
+} command;
+
+/* Where the word "netsh" (or "netsh.exe") starts in s; s.n when absent. */
+static size_t find_netsh(span s)
+{
+	for (size_t i = 0; i + 5 <= s.n; i++) {
+		span c = { s.p + i, 5 };
+		if (!span_ieq(c, "netsh"))
+			continue;
+		if (i > 0 && is_alnum(s.p[i - 1]))
+			continue;
+		if (i + 5 < s.n && is_alnum(s.p[i + 5]))
+			continue;
+		return i;
+	}
+	return s.n;
+}
+
+static pd_family family_word(span w)
+{
+	if (span_ieq(w, "ipv4") || span_ieq(w, "ip"))
+		return PD_FAMILY_V4;
+	if (span_ieq(w, "ipv6"))
+		return PD_FAMILY_V6;
+	return PD_FAMILY_ANY;
+}
+
+/* "v4tov6" -> listen v4, connect v6. */
+static bool proxy_word(span w, pd_family *l, pd_family *c)
+{
+	if (w.n != 6 || to_lower(w.p[0]) != 'v' || to_lower(w.p[2]) != 't' ||
+	    to_lower(w.p[3]) != 'o' || to_lower(w.p[4]) != 'v')
+		return false;
+	if ((w.p[1] != '4' && w.p[1] != '6') || (w.p[5] != '4' && w.p[5] != '6'))
+		return false;
+	*l = w.p[1] == '4' ? PD_FAMILY_V4 : PD_FAMILY_V6;
+	*c = w.p[5] == '4' ? PD_FAMILY_V4 : PD_FAMILY_V6;
+	return true;
+}
+
+/* Reads the words after "netsh".  Anything but a "show" of one of the four
+ * known outputs is PD_NETSH_OTHER, so its output is skipped. */
+static void parse_command(span rest, command *cmd)
+{
+	bool show = false, http = false, servicestate = false, portproxy = false;
+	pd_netsh_kind kind = PD_NETSH_OTHER;
+	span w;
+
+	memset(cmd, 0, sizeof(*cmd));
+	while (next_word(&rest, "\"'>|;", &w)) {
+		pd_family f = family_word(w);
+		if (f != PD_FAMILY_ANY)
+			cmd->family = f;
+		else if (span_ieq(w, "tcp") || span_ieq(w, "protocol=tcp"))
+			cmd->proto = PD_PROTO_TCP;
+		else if (span_ieq(w, "udp") || span_ieq(w, "protocol=udp"))
+			cmd->proto = PD_PROTO_UDP;
+		else if (span_iprefix(w, "show", 2))
+			show = true;
+		else if (span_ieq(w, "http"))
+			http = true;
+		else if (span_iprefix(w, "servicestate", 7))
+			servicestate = true;
+		else if (span_iprefix(w, "portproxy", 5))
+			portproxy = true;
+		else if (proxy_word(w, &cmd->pp_listen, &cmd->pp_connect))
+			portproxy = true;
+		else if (span_iprefix(w, "excludedportrange", 4))
+			kind = PD_NETSH_EXCLUDED;
+		else if (span_iprefix(w, "dynamicportrange", 3))
+			kind = PD_NETSH_DYNAMIC;
+	}
+	if (!show)
+		kind = PD_NETSH_OTHER;
+	else if (portproxy)
+		kind = PD_NETSH_PORTPROXY;
+	else if (http)
+		kind = servicestate ? PD_NETSH_HTTP : PD_NETSH_OTHER;
+	cmd->kind = kind;
+}
+
+/* "C:\Users\x> ver", "PS C:\> Get-Foo": a prompt with a command that is not
+ * netsh.  A bare prompt returns false (nothing was run). */
+static bool is_other_prompt(span s)
+{
+	size_t i = 0;
+
+	if (s.n >= 3 && s.p[0] == 'P' && s.p[1] == 'S' && s.p[2] == ' ')
+		i = 3;
+	if (i + 3 > s.n || !is_alpha(s.p[i]) || s.p[i + 1] != ':' ||
+	    s.p[i + 2] != '\\')
+		return false;
+	for (i += 3; i < s.n; i++) {
+		if (s.p[i] == '>') {
+			span after = skip_blanks(advance(s, i + 1));
+			return after.n > 0;
+		}
+	}
+	return false;
+}
+
+static int on_command(parser *ps, span line, size_t at)
+{
+	command cmd;
+	int r;
+
+	parse_command(advance(line, at + 5), &cmd);
+	r = section_begin(ps, cmd.kind, cmd.proto, cmd.family, true,
+	                  cmd.kind != PD_NETSH_OTHER);
+	if (r < 0)
+		return r;
+	ps->cur.pp_listen = cmd.pp_listen;
+	ps->cur.pp_connect = cmd.pp_connect;
+	return 0;
+}
+
+/* ------------------------------------------------- excluded and dynamic */
+
+/* "START END" or "START END *", blanks anywhere between. */
+static bool excluded_shape(span s, span *a, span *b, bool *admin)
+{
+	*a = take_digits(s);
+	if (a->n == 0)
+		return false;
+	s = advance(s, a->n);
+	if (s.n == 0 || !is_blank(s.p[0]))
+		return false;
+	s = skip_blanks(s);
+	*b = take_digits(s);
+	if (b->n == 0)
+		return false;
+	s = skip_blanks(advance(s, b->n));
+	*admin = false;
+	if (s.n > 0 && s.p[0] == '*') {
+		*admin = true;
+		s = skip_blanks(advance(s, 1));
+	}
+	return s.n == 0;
+}
+
+/* Length of a colon at s.p[i]: ASCII ':', or the full-width colon U+FF1A
+ * that retyped CJK pastes carry (UTF-8 EF BC 9A, GBK A3 BA); 0 if none. */
+static size_t colon_at(span s, size_t i)
+{
+	if (s.p[i] == ':')
+		return 1;
+	if (i + 3 <= s.n && s.p[i] == 0xEF && s.p[i + 1] == 0xBC &&
+	    s.p[i + 2] == 0x9A)
+		return 3;
+	if (i + 2 <= s.n && s.p[i] == 0xA3 && s.p[i + 1] == 0xBA)
+		return 2;
+	return 0;
+}
+
+/* "<label> : NUMBER": the label must hold something besides digits and
+ * blanks, so "12:30" is not taken for a row. */
+static bool dynamic_shape(span s, span *num)
+{
+	for (size_t i = s.n; i-- > 0;) {
+		size_t cl = colon_at(s, i);
+		span label = { s.p, i }, value;
+		bool text = false;
+
+		if (cl == 0)
+			continue;
+		value = skip_blanks(advance(s, i + cl));
+		*num = take_digits(value);
+		if (num->n == 0 || num->n != value.n)
+			return false;
+		for (size_t k = 0; k < label.n; k++)
+			if (!is_blank(label.p[k]) && !is_digit(label.p[k]))
+				text = true;
+		return text;
+	}
+	return false;
+}
+
+/* A dashes line: returns the number of dash groups, 0 if not one. */
+static int dash_groups(span s)
+{
+	int groups = 0;
+	bool in = false;
+
+	if (s.n == 0)
+		return 0;
+	for (size_t i = 0; i < s.n; i++) {
+		if (s.p[i] == '-') {
+			if (!in)
+				groups++;
+			in = true;
+		} else if (is_blank(s.p[i])) {
+			in = false;
+		} else {
+			return 0;
+		}
+	}
+	return groups;
+}
+
+static pd_proto header_proto(span s)
+{
+	bool tcp, udp;
+
+	for (size_t i = 0; i < s.n; i++)
+		if (is_digit(s.p[i]))
+			return PD_PROTO_NONE;
+	tcp = has_word(s, "tcp");
+	udp = has_word(s, "udp");
+	if (tcp == udp)
+		return PD_PROTO_NONE;
+	return tcp ? PD_PROTO_TCP : PD_PROTO_UDP;
+}
+
+static int on_header(parser *ps, pd_proto proto)
+{
+	pd_netsh_kind kind = PD_NETSH_UNKNOWN;
+	int r;
+
+	if (ps->cur.said && !ps->cur.has_header && ps->cur.n_rows == 0 &&
+	    ps->cur.kind != PD_NETSH_OTHER) {
+		/* The header printed by the command just seen. */
+		ps->cur.proto = proto;
+		ps->cur.has_header = true;
+		r = section_record(ps);
+		section_sync(ps);
+		return r;
+	}
+	if (ps->hint.kind == PD_NETSH_EXCLUDED || ps->hint.kind == PD_NETSH_DYNAMIC)
+		kind = ps->hint.kind;
+	r = section_begin(ps, kind, proto, ps->hint.family, false, true);
+	ps->cur.has_header = true;
+	return r;
+}
+
+static int on_excluded_row(parser *ps, span a, span b, bool admin)
+{
+	uint32_t start = digits_value(a), end = digits_value(b);
+	int r;
+
+	if (ps->cur.kind == PD_NETSH_UNKNOWN)
+		ps->cur.kind = PD_NETSH_EXCLUDED;
+	r = section_record(ps);
+	if (r < 0)
+		return r;
+	ps->cur.n_rows++;
+	section_sync(ps);
+	if (start > 65535 || end > 65535 || start > end) {
+		bad_row(ps);
+		return 0;
+	}
+	return add_range(ps, false, start, end, admin);
+}
+
+static int on_dynamic_row(parser *ps, span num)
+{
+	uint32_t v = digits_value(num);
+	int r;
+
+	if (ps->cur.kind == PD_NETSH_UNKNOWN)
+		ps->cur.kind = PD_NETSH_DYNAMIC;
+	r = section_record(ps);
+	if (r < 0)
+		return r;
+	ps->cur.n_rows++;
+	section_sync(ps);
+	if (ps->cur.dyn_state == 0) {
+		ps->cur.dyn_start = v;
+		ps->cur.dyn_line = ps->line_no;
+		ps->cur.dyn_state = 1;
+		return 0;
+	}
+	ps->cur.dyn_state = 0;
+	if (ps->cur.dyn_start > 65535 || v == 0 ||
+	    v > 65536 - ps->cur.dyn_start) {
+		bad_row(ps);
+		return 0;
+	}
+	return add_range(ps, true, ps->cur.dyn_start, ps->cur.dyn_start + v - 1,
+	                 false);
+}
+
+static int range_line(parser *ps, span s)
+{
+	span a, b;
+	bool admin;
+	pd_proto proto;
+	int groups;
+
+	if (ps->cur.kind != PD_NETSH_DYNAMIC && excluded_shape(s, &a, &b, &admin))
+		return on_excluded_row(ps, a, b, admin);
+	/* A label line counts only where netsh output was announced: free
+	 * text is full of "Port : 8080". */
+	if (ps->cur.kind != PD_NETSH_EXCLUDED &&
+	    (ps->cur.said || ps->cur.has_header) && dynamic_shape(s, &a))
+		return on_dynamic_row(ps, a);
+	groups = dash_groups(s);
+	if (groups > 0) {
+		if (ps->cur.kind == PD_NETSH_UNKNOWN && ps->cur.has_header &&
+		    ps->cur.n_rows == 0) {
+			if (groups == 2)
+				ps->cur.kind = PD_NETSH_EXCLUDED;
+			else if (groups == 1)
+				ps->cur.kind = PD_NETSH_DYNAMIC;
+			section_sync(ps);
+		}
+		return 0;
+	}
+	proto = header_proto(s);
+	if (proto != PD_PROTO_NONE)
+		return on_header(ps, proto);
+	return 0;
+}
+
+/* ------------------------------------------------------ portproxy */
+
+static pd_family addr_family(span a)
+{
+	bool dots = false;
+
+	for (size_t i = 0; i < a.n; i++) {
+		if (a.p[i] == ':')
+			return PD_FAMILY_V6;
+		if (a.p[i] == '.')
+			dots = true;
+		else if (!is_digit(a.p[i]))
+			return PD_FAMILY_ANY;
+	}
+	return dots ? PD_FAMILY_V4 : PD_FAMILY_ANY;
+}
+
+static bool printable(span a)
+{
+	for (size_t i = 0; i < a.n; i++)
+		if (a.p[i] <= ' ' || a.p[i] >= 0x7f)
+			return false;
+	return true;
+}
+
+/* "Listen on ipv4:   Connect to ipv6:" (translated, the ipvN words kept). */
+static bool proxy_header(parser *ps, span s)
+{
+	pd_family fam[2];
+	int n = 0;
+
+	for (size_t i = 0; i + 4 <= s.n && n < 2; i++) {
+		span w = { s.p + i, 4 };
+		if (!span_ieq(w, "ipv4") && !span_ieq(w, "ipv6"))
+			continue;
+		if ((i > 0 && is_alnum(s.p[i - 1])) ||
+		    (i + 4 < s.n && is_alnum(s.p[i + 4])))
+			continue;
+		fam[n++] = family_word(w);
+	}
+	if (n != 2)
+		return false;
+	ps->cur.pp_listen = fam[0];
+	ps->cur.pp_connect = fam[1];
+	return true;
+}
+
+static int proxy_line(parser *ps, span s)
+{
+	span rest = s, w[5];
+	size_t n = 0;
+	uint32_t lp, cp;
+	pd_netsh_portproxy *pp;
+	int r;
+
+	while (n < 5 && next_word(&rest, "", &w[n]))
+		n++;
+	if (n != 4 || !all_digits(w[1]) || !all_digits(w[3])) {
+		proxy_header(ps, s);
+		return 0;
+	}
+	r = section_record(ps);
+	if (r < 0)
+		return r;
+	ps->cur.n_rows++;
+	section_sync(ps);
+	lp = digits_value(w[1]);
+	cp = digits_value(w[3]);
+	if (lp > 65535 || cp > 65535 || w[0].n >= PD_NETSH_ADDR_MAX ||
+	    w[2].n >= PD_NETSH_ADDR_MAX || !printable(w[0]) || !printable(w[2])) {
+		bad_row(ps);
+		return 0;
+	}
+	r = grow((void **)&ps->res.proxies, &ps->cap_proxies, ps->res.n_proxies,
+	         sizeof(pd_netsh_portproxy));
+	if (r < 0)
+		return r;
+	pp = &ps->res.proxies[ps->res.n_proxies++];
+	memset(pp, 0, sizeof(*pp));
+	memcpy(pp->listen_addr, w[0].p, w[0].n);
+	memcpy(pp->connect_addr, w[2].p, w[2].n);
+	pp->listen_port = (uint16_t)lp;
+	pp->connect_port = (uint16_t)cp;
+	pp->listen_family = ps->cur.pp_listen ? ps->cur.pp_listen
+	                                      : addr_family(w[0]);
+	pp->connect_family = ps->cur.pp_connect ? ps->cur.pp_connect
+	                                        : addr_family(w[2]);
+	return 0;
+}
+
+/* ------------------------------------------------------ http servicestate */
+
+/* Finds "http://" or "https://" in s; fills the URL word, its port and
+ * scheme.  Returns 1 for a good URL, 0 for none, -1 for a bad port. */
+static int find_url(span s, span *url, uint16_t *port, bool *https)
+{
+	for (size_t i = 0; i + 3 <= s.n; i++) {
+		size_t b = i, e, h, hn;
+		span scheme, host;
+		uint32_t v;
+
+		if (s.p[i] != ':' || s.p[i + 1] != '/' || s.p[i + 2] != '/')
+			continue;
+		while (b > 0 && is_alpha(s.p[b - 1]))
+			b--;
+		scheme.p = s.p + b;
+		scheme.n = i - b;
+		if (span_ieq(scheme, "http"))
+			*https = false;
+		else if (span_ieq(scheme, "https"))
+			*https = true;
+		else
+			continue;
+		for (e = i + 3; e < s.n && !is_blank(s.p[e]); e++)
+			;
+		url->p = s.p + b;
+		url->n = e - b;
+		h = i + 3;
+		for (hn = 0; h + hn < e && s.p[h + hn] != '/'; hn++)
+			;
+		host.p = s.p + h;
+		host.n = hn;
+		if (host.n > 0 && host.p[0] == '[') {
+			size_t k = 0;
+			while (k < host.n && host.p[k] != ']')
+				k++;
+			host = advance(host, k < host.n ? k + 1 : host.n);
+			if (host.n > 0 && host.p[0] != ':')
+				return -1;
+		} else {
+			size_t k = host.n;
+			while (k > 0 && host.p[k - 1] != ':')
+				k--;
+			host = k > 0 ? advance(host, k - 1) : advance(host, host.n);
+		}
+		if (host.n == 0) {
+			*port = *https ? 443 : 80;
+			return 1;
+		}
+		host = advance(host, 1);
+		if (!all_digits(host))
+			return -1;
+		v = digits_value(host);
+		if (v == 0 || v > 65535)
+			return -1;
+		*port = (uint16_t)v;
+		return 1;
+	}
+	return 0;
+}
+
+static bool url_ieq(const char *a, span b)
+{
+	size_t n = strlen(a);
+
+	if (n != (b.n < PD_NETSH_URL_MAX ? b.n : PD_NETSH_URL_MAX - 1))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (to_lower((unsigned char)a[i]) != to_lower(b.p[i]))
+			return false;
+	return true;
+}
+
+static int add_url(parser *ps, span url, uint16_t port, bool https)
+{
+	pd_netsh_url *u;
+	size_t n;
+	int r;
+
+	for (size_t i = 0; i < ps->res.n_urls; i++) {
+		u = &ps->res.urls[i];
+		if (!url_ieq(u->url, url))
+			continue;
+		if (u->n_pids == 0 && ps->cur.pid_scope && ps->cur.n_pids > 0) {
+			memcpy(u->pids, ps->cur.pids, sizeof(u->pids));
+			u->n_pids = ps->cur.n_pids;
+		}
+		return 0;
+	}
+	r = grow((void **)&ps->res.urls, &ps->cap_urls, ps->res.n_urls,
+	         sizeof(pd_netsh_url));
+	if (r < 0)
+		return r;
+	u = &ps->res.urls[ps->res.n_urls++];
+	memset(u, 0, sizeof(*u));
+	n = url.n < PD_NETSH_URL_MAX ? url.n : PD_NETSH_URL_MAX - 1;
+	memcpy(u->url, url.p, n);
+	u->port = port;
+	u->https = https;
+	if (ps->cur.pid_scope) {
+		memcpy(u->pids, ps->cur.pids, sizeof(u->pids));
+		u->n_pids = ps->cur.n_pids;
+	}
+	return 0;
+}
+
+/*
+ * Process ids are lines of digits only, under a "Process IDs:" label in
+ * any language.  They belong to the request queue being listed, whose URL
+ * groups come after them and are indented at least as deep as that label;
+ * the next queue's name line is shallower, which ends their scope.
+ */
+static int http_line(parser *ps, span raw, span s)
+{
+	size_t ind = indent_of(raw);
+	uint16_t port = 0;
+	bool https = false;
+	span url;
+	int found, r;
+
+	if (all_digits(s)) {
+		uint32_t pid = digits_value(s);
+		if (!ps->cur.in_pid_run) {
+			ps->cur.in_pid_run = true;
+			ps->cur.pid_scope = true;
+			ps->cur.scope_indent = ps->cur.last_indent;
+			ps->cur.n_pids = 0;
+		}
+		if (pid > INT_MAX) {
+			bad_row(ps);
+			return 0;
+		}
+		if (ps->cur.n_pids < PD_NETSH_MAX_PIDS)
+			ps->cur.pids[ps->cur.n_pids++] = (int)pid;
+		return 0;
+	}
+	ps->cur.in_pid_run = false;
+	ps->cur.last_indent = ind;
+	if (ps->cur.pid_scope && ind < ps->cur.scope_indent) {
+		ps->cur.pid_scope = false;
+		ps->cur.n_pids = 0;
+	}
+	found = find_url(s, &url, &port, &https);
+	if (found == 0)
+		return 0;
+	r = section_record(ps);
+	if (r < 0)
+		return r;
+	ps->cur.n_rows++;
+	section_sync(ps);
+	if (found < 0) {
+		bad_row(ps);
+		return 0;
+	}
+	return add_url(ps, url, port, https);
+}
+
+/* ------------------------------------------------------ driver */
+
+static int one_line(parser *ps, span raw)
+{
+	span s = trim_line(raw);
+	size_t at;
+
+	if (s.n == 0)
+		return 0;
+	at = find_netsh(s);
+	if (at < s.n)
+		return on_command(ps, s, at);
+	if (is_other_prompt(s))
+		return section_begin(ps, PD_NETSH_OTHER, PD_PROTO_NONE,
+		                     PD_FAMILY_ANY, true, false);
+	switch (ps->cur.kind) {
+	case PD_NETSH_OTHER:
+		return 0;
+	case PD_NETSH_PORTPROXY:
+		return proxy_line(ps, s);
+	case PD_NETSH_HTTP:
+		return http_line(ps, raw, s);
+	default:
+		return range_line(ps, s);
+	}
+}
+
+/* PowerShell 5 redirection writes UTF-16LE.  Code units below 0x80 become
+ * bytes, others UTF-8 (never matched by any shape, only kept as text). */
+static bool looks_utf16le(const unsigned char *p, size_t len)
+{
+	if (len >= 2 && p[0] == 0xFF && p[1] == 0xFE)
+		return true;
+	return len >= 4 && p[0] != 0 && p[1] == 0 && p[2] != 0 && p[3] == 0;
+}
+
+static int from_utf16le(const unsigned char *p, size_t len,
+                        unsigned char **ret, size_t *ret_len)
+{
+	size_t units = len / 2, o = 0, i = 0;
+	unsigned char *out;
+
+	if (units > SIZE_MAX / 3)
+		return PD_ENOMEM;
+	out = malloc(units * 3 + 1);
+	if (!out)
+		return PD_ENOMEM;
+	if (units > 0 && p[0] == 0xFF && p[1] == 0xFE)
+		i = 1;
+	for (; i < units; i++) {
+		unsigned u = (unsigned)p[2 * i] | ((unsigned)p[2 * i + 1] << 8);
+		if (u < 0x80) {
+			out[o++] = (unsigned char)u;
+		} else if (u < 0x800) {
+			out[o++] = (unsigned char)(0xC0 | (u >> 6));
+			out[o++] = (unsigned char)(0x80 | (u & 0x3F));
+		} else {
+			out[o++] = (unsigned char)(0xE0 | (u >> 12));
+			out[o++] = (unsigned char)(0x80 | ((u >> 6) & 0x3F));
+			out[o++] = (unsigned char)(0x80 | (u & 0x3F));
+		}
+	}
+	*ret = out;
+	*ret_len = o;
+	return 0;
+}
+
+void pd_netsh_result_done(pd_netsh_result *r)
+{
+	if (!r)
+		return;
+	free(r->excluded);
+	free(r->dynamic);
+	free(r->sections);
+	free(r->proxies);
+	free(r->urls);
+	memset(r, 0, sizeof(*r));
+}
+
+int pd_netsh_parse(const char *text, size_t len, const pd_netsh_hint *hint,
+                   pd_netsh_result *ret_result)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	unsigned char *conv = NULL;
+	parser ps;
+	size_t i = 0;
+	int r = 0;
+
+	if (!ret_result || (!text && len > 0))
+		return PD_EINVAL;
+	if (len > PD_NETSH_MAX_INPUT)
+		return PD_ETOOBIG;
+	memset(&ps, 0, sizeof(ps));
+	if (hint)
+		ps.hint = *hint;
+	if (looks_utf16le(p, len)) {
+		r = from_utf16le(p, len, &conv, &len);
+		if (r < 0)
+			return r;
+		p = conv;
+	} else if (len >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) {
+		p += 3;
+		len -= 3;
+	}
+	/* The hint stands for a command line the text does not show. */
+	ps.cur.kind = ps.hint.kind;
+	ps.cur.proto = ps.hint.proto;
+	ps.cur.family = ps.hint.family;
+	ps.cur.said = ps.hint.kind != PD_NETSH_UNKNOWN;
+	ps.cur.line = 1;
+	/* An empty portproxy or http listing is a normal answer (no rules, no
+	 * registrations); excluded and dynamic outputs always print a header,
+	 * so theirs is recorded only when something of it is seen. */
+	if (ps.hint.kind == PD_NETSH_PORTPROXY || ps.hint.kind == PD_NETSH_HTTP) {
+		r = section_record(&ps);
+		if (r < 0)
+			goto out;
+	}
+
+	while (i < len) {
+		span raw = { p + i, 0 };
+		while (i + raw.n < len && p[i + raw.n] != '\n' && p[i + raw.n] != '\r')
+			raw.n++;
+		i += raw.n;
+		/* CRLF, LF, and the CR CR LF of text mode written twice. */
+		while (i < len && p[i] == '\r')
+			i++;
+		if (i < len && p[i] == '\n')
+			i++;
+		ps.line_no++;
+		r = one_line(&ps, raw);
+		if (r < 0)
+			goto out;
+	}
+	section_end(&ps);
+	if (ps.res.n_sections == 0) {
+		r = PD_EPARSE;
+		goto out;
+	}
+	*ret_result = ps.res;
+	memset(&ps.res, 0, sizeof(ps.res));
+out:
+	pd_netsh_result_done(&ps.res);
+	free(conv);
+	return r;
+}
+
+int pd_netsh_result_to_snapshot(const pd_netsh_result *r, pd_snapshot *s)
+{
+	size_t n_ex, n_dyn;
+	int err = 0;
+
+	if (!r || !s)
+		return PD_EINVAL;
+	n_ex = s->n_excluded;
+	n_dyn = s->n_dynamic;
+	for (size_t i = 0; i < r->n_excluded && err == 0; i++)
+		err = pd_snapshot_add_range(&s->excluded, &s->n_excluded,
+		                            &r->excluded[i]);
+	for (size_t i = 0; i < r->n_dynamic && err == 0; i++)
+		err = pd_snapshot_add_range(&s->dynamic, &s->n_dynamic,
+		                            &r->dynamic[i]);
+	if (err < 0) {
+		s->n_excluded = n_ex;
+		s->n_dynamic = n_dyn;
+	}
+	return err;
+}

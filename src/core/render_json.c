@@ -1,0 +1,360 @@
+/*
+ * JSON output of every command (docs/json.md).  Each document is an object
+ * with "schema": "portdoctor.<command>.v1"; finding codes and field names
+ * are stable.  Strings from outside are made valid UTF-8 (pd__jstr) and
+ * jansson escapes control characters, so hostile names stay inert.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "json_util.h"
+#include "portdoctor/portdoctor.h"
+
+bool pd__list_wants(const pd_socket *sk, const pd_render_opts *o);
+int pd__list_sockets(const pd_snapshot *s, const pd_render_opts *o,
+                     size_t **ret, size_t *ret_n);
+
+static json_t *owner_json(const pd_snapshot *s, int pid, int *err)
+{
+	const pd_process *p = pd_snapshot_find_process(s, pid);
+	json_t *o = json_object();
+
+	if (!o) {
+		*err = PD_ENOMEM;
+		return NULL;
+	}
+	pd__jset(o, "pid", json_integer(pid), err);
+	pd__jset(o, "name", pd__jstr(p ? p->name : NULL), err);
+	pd__jset(o, "exe", pd__jstr(p ? p->exe : NULL), err);
+	pd__jset(o, "cmdline", pd__jstr(p ? p->cmdline : NULL), err);
+	pd__jset(o, "user", pd__jstr(p ? p->user : NULL), err);
+	pd__jset(o, "uid", p && p->uid >= 0 ? json_integer(p->uid) : json_null(),
+	         err);
+	pd__jset(o, "ppid", p && p->ppid >= 0 ? json_integer(p->ppid) : json_null(),
+	         err);
+	pd__jset(o, "start_time", p && p->start_time >= 0 ?
+	         json_integer(p->start_time) : json_null(), err);
+	pd__jset(o, "cwd", pd__jstr(p ? p->cwd : NULL), err);
+	pd__jset(o, "cgroup", pd__jstr(p ? p->cgroup : NULL), err);
+	pd__jset(o, "service", pd__jstr(p ? p->service : NULL), err);
+	return o;
+}
+
+static const char *owner_status_name(pd_owner_status st)
+{
+	static const char *names[] = {"not_searched", "found", "unknown",
+	                              "denied"};
+
+	return names[st & 3];
+}
+
+static json_t *socket_json(const pd_snapshot *s, const pd_socket *sk, int *err)
+{
+	json_t *o = json_object();
+
+	if (!o) {
+		*err = PD_ENOMEM;
+		return NULL;
+	}
+	pd__jset(o, "proto", pd__jstr(pd_proto_name(sk->proto)), err);
+	pd__jset(o, "address", pd__jaddr(&sk->local), err);
+	pd__jset(o, "port", json_integer(sk->local_port), err);
+	pd__jset(o, "state", json_string(pd_sock_state_name(sk->state)), err);
+	pd__jset(o, "v6only", pd__jtristate(sk->v6only), err);
+	if (sk->remote_port) {
+		pd__jset(o, "remote_address", pd__jaddr(&sk->remote), err);
+		pd__jset(o, "remote_port", json_integer(sk->remote_port), err);
+	}
+	pd__jset(o, "uid", sk->uid >= 0 ? json_integer(sk->uid) : json_null(), err);
+	pd__jset(o, "owner_status", json_string(owner_status_name(sk->owner_status)),
+	         err);
+	(void)s;
+	return o;
+}
+
+static json_t *endpoint_json(const pd_endpoint *ep, int *err)
+{
+	json_t *o = json_object();
+
+	if (!o) {
+		*err = PD_ENOMEM;
+		return NULL;
+	}
+	pd__jset(o, "proto", pd__jstr(pd_proto_name(ep->proto)), err);
+	pd__jset(o, "address", pd__jaddr(&ep->addr), err);
+	pd__jset(o, "port", json_integer(ep->port), err);
+	return o;
+}
+
+static json_t *finding_json(const pd_snapshot *s, const pd_finding *f,
+                            int *err)
+{
+	json_t *o = json_object(), *socks = json_array(), *owners = json_array();
+	size_t i, k;
+
+	if (!o || !socks || !owners) {
+		json_decref(o);
+		json_decref(socks);
+		json_decref(owners);
+		*err = PD_ENOMEM;
+		return NULL;
+	}
+	pd__jset(o, "code", json_string(pd_finding_name(f->code)), err);
+	pd__jset(o, "severity", json_string(pd_severity_name(f->severity)), err);
+	pd__jset(o, "message", pd__jstr(f->message), err);
+	pd__jset(o, "endpoint", endpoint_json(&f->endpoint, err), err);
+	for (i = 0; i < f->n_sockets; i++) {
+		const pd_socket *sk = &s->sockets[f->sockets[i]];
+
+		json_array_append_new(socks, socket_json(s, sk, err));
+		for (k = 0; k < sk->n_pids; k++) {
+			size_t j;
+			json_t *e;
+			bool seen = false;
+
+			json_array_foreach(owners, j, e)
+				if (json_integer_value(json_object_get(e, "pid")) ==
+				    sk->pids[k])
+					seen = true;
+			if (!seen)
+				json_array_append_new(owners, owner_json(s, sk->pids[k], err));
+		}
+	}
+	pd__jset(o, "sockets", socks, err);
+	if (f->code == PD_F_IN_USE || f->code == PD_F_HTTP_SYS ||
+	    f->code == PD_F_PORTPROXY)
+		pd__jset(o, "owners", owners, err);
+	else
+		json_decref(owners);
+	pd__jset(o, "range", f->range ? pd__jrange(f->range, true) : json_null(),
+	         err);
+	if (f->bind_err) {
+		json_t *be = json_object();
+
+		if (be) {
+			pd__jset(be, "code", json_string(pd_err_name(f->bind_err)), err);
+			pd__jset(be, "os_code", f->os_code ? json_integer(f->os_code) :
+			         json_null(), err);
+			pd__jset(be, "os_name", pd__jstr(f->os_name), err);
+		}
+		pd__jset(o, "bind_error", be, err);
+	}
+	if (f->code == PD_F_ADDRESS_NOT_LOCAL) {
+		json_t *a = json_array();
+
+		for (i = 0; a && i < s->n_addrs; i++)
+			json_array_append_new(a, pd__jaddr(&s->addrs[i].addr));
+		pd__jset(o, "local_addresses", a, err);
+	}
+	return o;
+}
+
+static json_t *target_json(const pd_target *t, uint16_t port, int *err)
+{
+	json_t *o = json_object();
+
+	if (!o) {
+		*err = PD_ENOMEM;
+		return NULL;
+	}
+	pd__jset(o, "proto", pd__jstr(pd_proto_name(t->proto)), err);
+	pd__jset(o, "address", t->host == PD_HOST_ALL ? json_null() :
+	         t->host == PD_HOST_LOCALHOST ? json_string("localhost") :
+	         pd__jaddr(&t->addr), err);
+	pd__jset(o, "port", json_integer(port), err);
+	return o;
+}
+
+json_t *pd__result_json(const pd_snapshot *s, const pd_result *r, int *err);
+
+json_t *pd__result_json(const pd_snapshot *s, const pd_result *r, int *err)
+{
+	json_t *o = json_object(), *fs = json_array();
+	size_t i;
+
+	if (!o || !fs) {
+		json_decref(o);
+		json_decref(fs);
+		*err = PD_ENOMEM;
+		return NULL;
+	}
+	pd__jset(o, "target", target_json(&r->target, r->port, err), err);
+	pd__jset(o, "available", json_boolean(r->available), err);
+	pd__jset(o, "tested", json_boolean(r->tested), err);
+	for (i = 0; i < r->n_findings; i++)
+		json_array_append_new(fs, finding_json(s, &r->findings[i], err));
+	pd__jset(o, "findings", fs, err);
+	return o;
+}
+
+static json_t *host_json(const pd_snapshot *s, int *err)
+{
+	json_t *o = json_object(), *notes = json_array();
+	size_t i;
+
+	if (!o || !notes) {
+		json_decref(o);
+		json_decref(notes);
+		*err = PD_ENOMEM;
+		return NULL;
+	}
+	pd__jset(o, "os", pd__jstr(s->os), err);
+	pd__jset(o, "os_detail", pd__jstr(s->os_detail), err);
+	pd__jset(o, "hostname", pd__jstr(s->hostname), err);
+	pd__jset(o, "privileged", json_boolean(s->privileged), err);
+	pd__jset(o, "owners_partial", json_boolean(s->owners_partial), err);
+	for (i = 0; i < s->n_notes; i++) {
+		json_t *n = json_object();
+
+		if (n) {
+			pd__jset(n, "code", pd__jstr(s->notes[i].code), err);
+			pd__jset(n, "message", pd__jstr(s->notes[i].message), err);
+		}
+		if (!n || json_array_append_new(notes, n) < 0)
+			*err = PD_ENOMEM;
+	}
+	pd__jset(o, "notes", notes, err);
+	return o;
+}
+
+static int finish(json_t *root, int err, char **ret)
+{
+	int r = err;
+
+	if (!root)
+		return PD_ENOMEM;
+	if (!r)
+		r = pd__jdump(root, true, ret);
+	json_decref(root);
+	return r;
+}
+
+static json_t *doc(const char *schema, const pd_snapshot *s, int *err)
+{
+	json_t *o = json_object();
+
+	if (!o)
+		return NULL;
+	pd__jset(o, "schema", json_string(schema), err);
+	pd__jset(o, "host", host_json(s, err), err);
+	return o;
+}
+
+static json_t *results_json(const pd_report *r, int *err)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; a && i < r->n_results; i++)
+		json_array_append_new(a, pd__result_json(r->snap, &r->results[i], err));
+	return a;
+}
+
+int pd_render_check_json(const pd_report *r, char **ret)
+{
+	int err = 0;
+	json_t *o = doc("portdoctor.check.v1", r->snap, &err);
+
+	if (o)
+		pd__jset(o, "results", results_json(r, &err), &err);
+	return finish(o, err, ret);
+}
+
+int pd_render_list_json(const pd_snapshot *s, const pd_render_opts *o,
+                        char **ret)
+{
+	int err = 0;
+	json_t *root = doc("portdoctor.list.v1", s, &err), *a = json_array();
+	size_t *idx = NULL, n = 0, i, k;
+
+	if (!root || !a || pd__list_sockets(s, o, &idx, &n) < 0) {
+		json_decref(root);
+		json_decref(a);
+		return PD_ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		const pd_socket *sk = &s->sockets[idx[i]];
+		json_t *e = socket_json(s, sk, &err), *owners = json_array();
+
+		for (k = 0; owners && k < sk->n_pids; k++)
+			json_array_append_new(owners, owner_json(s, sk->pids[k], &err));
+		if (e)
+			pd__jset(e, "owners", owners, &err);
+		else
+			json_decref(owners);
+		json_array_append_new(a, e);
+	}
+	free(idx);
+	pd__jset(root, "sockets", a, &err);
+	return finish(root, err, ret);
+}
+
+static json_t *verdicts_json(const pd_verdict *v, size_t n, int *err)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; a && i < n; i++) {
+		json_t *e = json_object();
+
+		if (e) {
+			pd__jset(e, "subject", json_string(v[i].subject), err);
+			pd__jset(e, "severity", json_string(pd_severity_name(v[i].severity)),
+			         err);
+			pd__jset(e, "message", pd__jstr(v[i].message), err);
+			pd__jset(e, "range", v[i].range ? pd__jrange(v[i].range, true) :
+			         json_null(), err);
+		}
+		if (!e || json_array_append_new(a, e) < 0)
+			*err = PD_ENOMEM;
+	}
+	return a;
+}
+
+static void put_ranges(json_t *o, const pd_snapshot *s, int *err)
+{
+	json_t *a;
+	size_t i;
+
+	a = json_array();
+	for (i = 0; a && i < s->n_dynamic; i++)
+		json_array_append_new(a, pd__jrange(&s->dynamic[i], false));
+	pd__jset(o, "dynamic", a, err);
+	a = json_array();
+	for (i = 0; a && i < s->n_excluded; i++)
+		json_array_append_new(a, pd__jrange(&s->excluded[i], true));
+	pd__jset(o, "excluded", a, err);
+	a = json_array();
+	for (i = 0; a && i < s->n_reserved; i++)
+		json_array_append_new(a, pd__jrange(&s->reserved[i], false));
+	pd__jset(o, "reserved", a, err);
+	pd__jset(o, "unprivileged_port_start", s->unprivileged_port_start < 0 ?
+	         json_null() : json_integer(s->unprivileged_port_start), err);
+}
+
+int pd_render_ranges_json(const pd_snapshot *s, const pd_verdict *v, size_t n,
+                          char **ret)
+{
+	int err = 0;
+	json_t *o = doc("portdoctor.ranges.v1", s, &err);
+
+	if (o) {
+		put_ranges(o, s, &err);
+		pd__jset(o, "verdicts", verdicts_json(v, n, &err), &err);
+	}
+	return finish(o, err, ret);
+}
+
+int pd_render_doctor_json(const pd_report *r, const pd_verdict *v, size_t n,
+                          char **ret)
+{
+	int err = 0;
+	json_t *o = doc("portdoctor.doctor.v1", r->snap, &err);
+
+	if (o) {
+		put_ranges(o, r->snap, &err);
+		pd__jset(o, "verdicts", verdicts_json(v, n, &err), &err);
+		pd__jset(o, "ports", results_json(r, &err), &err);
+	}
+	return finish(o, err, ret);
+}

@@ -1,0 +1,26 @@
+/*
+ * Making outside text safe to show.  Process names, command lines,
+ * container names and pasted errors come from other people: they can carry
+ * terminal escape sequences, newlines, invalid UTF-8 or a megabyte of text.
+ */
+#ifndef PD_SANITIZE_H
+#define PD_SANITIZE_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+/* Appends s (len bytes) as valid UTF-8: each invalid byte becomes U+FFFD. */
+int pd__utf8_fix(pd_buf *out, const char *s, size_t len);
+
+/* Appends s for a terminal: control characters (C0, DEL, C1), bidi
+ * overrides and invalid bytes are written as visible escapes (\n, \x1b,
+ * \u202e); at most max_bytes of input are shown, then "...".  max_bytes 0
+ * means no limit. */
+int pd__term_escape(pd_buf *out, const char *s, size_t len, size_t max_bytes);
+
+/* Decodes one UTF-8 sequence at s (n bytes available).  Returns its length
+ * and stores the code point, or 0 when the bytes are not valid UTF-8. */
+size_t pd__utf8_decode(const unsigned char *s, size_t n, unsigned *ret_cp);
+
+#endif

@@ -1,0 +1,254 @@
+/*
+ * The snapshot: everything a probe saw, as plain data.
+ *
+ * Arrays grow by doubling through pd__reallocarray (overflow-checked); each
+ * add_* returns a zeroed element owned by the snapshot, so a probe fills
+ * fields in place.  Strings are owned by their element and freed by
+ * pd_snapshot_free().
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "portdoctor/portdoctor.h"
+
+/* Upper bound on any one array, so a hostile snapshot file cannot make us
+ * allocate without end. */
+#define MAX_ELEMS (4u * 1024u * 1024u)
+
+pd_snapshot *pd_snapshot_new(void)
+{
+	pd_snapshot *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->schema = PD_SCHEMA_VERSION;
+	s->uid = -1;
+	s->unprivileged_port_start = -1;
+	s->winnat_running = -1;
+	s->hyperv_present = -1;
+	s->wsl_present = -1;
+	s->docker_desktop_present = -1;
+	return s;
+}
+
+/* Appends one zeroed element of size sz to *arr (length *n). */
+static void *grow_one(void **arr, size_t *n, size_t sz)
+{
+	void *p;
+	size_t cap;
+
+	if (*n >= MAX_ELEMS)
+		return NULL;
+	/* Capacity is the next power of two >= n: grow when n is one. */
+	if (*n == 0 || (*n & (*n - 1)) == 0) {
+		cap = *n ? *n * 2 : 4;
+		p = pd__reallocarray(*arr, cap, sz);
+		if (!p)
+			return NULL;
+		*arr = p;
+	}
+	p = (char *)*arr + *n * sz;
+	memset(p, 0, sz);
+	(*n)++;
+	return p;
+}
+
+int pd_snapshot_add_socket(pd_snapshot *s, pd_socket **ret)
+{
+	pd_socket *sk = grow_one((void **)&s->sockets, &s->n_sockets,
+	                         sizeof(*sk));
+
+	if (!sk)
+		return PD_ENOMEM;
+	sk->v6only = -1;
+	sk->uid = -1;
+	*ret = sk;
+	return 0;
+}
+
+int pd_snapshot_add_process(pd_snapshot *s, pd_process **ret)
+{
+	pd_process *p = grow_one((void **)&s->procs, &s->n_procs, sizeof(*p));
+
+	if (!p)
+		return PD_ENOMEM;
+	p->ppid = -1;
+	p->uid = -1;
+	p->start_time = -1;
+	*ret = p;
+	return 0;
+}
+
+int pd_snapshot_add_range(pd_range **arr, size_t *n, const pd_range *r)
+{
+	pd_range *dst;
+
+	if (r->start > r->end)
+		return PD_EINVAL;
+	dst = grow_one((void **)arr, n, sizeof(*dst));
+	if (!dst)
+		return PD_ENOMEM;
+	*dst = *r;
+	return 0;
+}
+
+int pd_snapshot_add_addr(pd_snapshot *s, const char *ifname, const pd_addr *a,
+                         int prefix_len, bool up)
+{
+	pd_iface_addr *ia;
+	char *name = NULL;
+
+	if (ifname && !(name = pd__strdup(ifname)))
+		return PD_ENOMEM;
+	ia = grow_one((void **)&s->addrs, &s->n_addrs, sizeof(*ia));
+	if (!ia) {
+		free(name);
+		return PD_ENOMEM;
+	}
+	ia->name = name;
+	ia->addr = *a;
+	ia->prefix_len = prefix_len;
+	ia->up = up;
+	return 0;
+}
+
+int pd_snapshot_add_bind(pd_snapshot *s, const pd_bind_result *b)
+{
+	pd_bind_result *dst;
+	char *name = NULL;
+
+	if (b->os_name && !(name = pd__strdup(b->os_name)))
+		return PD_ENOMEM;
+	dst = grow_one((void **)&s->binds, &s->n_binds, sizeof(*dst));
+	if (!dst) {
+		free(name);
+		return PD_ENOMEM;
+	}
+	*dst = *b;
+	dst->os_name = name;
+	return 0;
+}
+
+int pd_snapshot_add_note(pd_snapshot *s, const char *code, const char *message)
+{
+	pd_probe_note *n;
+	char *c = pd__strdup(code), *m = pd__strdup(message);
+
+	if (!c || (message && !m))
+		goto fail;
+	n = grow_one((void **)&s->notes, &s->n_notes, sizeof(*n));
+	if (!n)
+		goto fail;
+	n->code = c;
+	n->message = m;
+	return 0;
+fail:
+	free(c);
+	free(m);
+	return PD_ENOMEM;
+}
+
+int pd_socket_add_pid(pd_socket *sk, int pid)
+{
+	size_t i;
+	int *p;
+
+	for (i = 0; i < sk->n_pids; i++)
+		if (sk->pids[i] == pid)
+			return 0;
+	p = grow_one((void **)&sk->pids, &sk->n_pids, sizeof(*p));
+	if (!p)
+		return PD_ENOMEM;
+	*p = pid;
+	sk->owner_status = PD_OWNER_FOUND;
+	return 0;
+}
+
+const pd_process *pd_snapshot_find_process(const pd_snapshot *s, int pid)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_procs; i++)
+		if (s->procs[i].pid == pid)
+			return &s->procs[i];
+	return NULL;
+}
+
+const pd_bind_result *pd_snapshot_find_bind(const pd_snapshot *s, pd_proto p,
+                                            const pd_addr *a, uint16_t port)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_binds; i++) {
+		const pd_bind_result *b = &s->binds[i];
+
+		if (b->proto == p && b->port == port && pd_addr_equal(&b->addr, a))
+			return b;
+	}
+	return NULL;
+}
+
+bool pd_snapshot_has_addr(const pd_snapshot *s, const pd_addr *a)
+{
+	size_t i;
+
+	if (pd_addr_is_any(a))
+		return true;
+	for (i = 0; i < s->n_addrs; i++)
+		if (pd_addr_equal(&s->addrs[i].addr, a))
+			return true;
+	/* Linux answers for all of 127.0.0.0/8 on lo. */
+	if (a->family == PD_FAMILY_V4 && a->bytes[0] == 127)
+		for (i = 0; i < s->n_addrs; i++)
+			if (s->addrs[i].addr.family == PD_FAMILY_V4 &&
+			    s->addrs[i].addr.bytes[0] == 127 &&
+			    s->addrs[i].prefix_len == 8)
+				return true;
+	return false;
+}
+
+static void process_done(pd_process *p)
+{
+	free(p->name);
+	free(p->exe);
+	free(p->cmdline);
+	free(p->user);
+	free(p->cwd);
+	free(p->cgroup);
+	free(p->service);
+}
+
+void pd_snapshot_free(pd_snapshot *s)
+{
+	size_t i;
+
+	if (!s)
+		return;
+	for (i = 0; i < s->n_sockets; i++) {
+		free(s->sockets[i].interface);
+		free(s->sockets[i].pids);
+	}
+	free(s->sockets);
+	for (i = 0; i < s->n_procs; i++)
+		process_done(&s->procs[i]);
+	free(s->procs);
+	free(s->dynamic);
+	free(s->reserved);
+	free(s->excluded);
+	for (i = 0; i < s->n_addrs; i++)
+		free(s->addrs[i].name);
+	free(s->addrs);
+	for (i = 0; i < s->n_binds; i++)
+		free(s->binds[i].os_name);
+	free(s->binds);
+	for (i = 0; i < s->n_notes; i++) {
+		free(s->notes[i].code);
+		free(s->notes[i].message);
+	}
+	free(s->notes);
+	free(s->os);
+	free(s->os_detail);
+	free(s->hostname);
+	free(s);
+}

@@ -1,0 +1,174 @@
+/* Unit tests: src/core/snapshot.c and snapshot_json.c */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <cmocka.h>
+
+#include "snapfix.h"
+
+static pd_snapshot *full_snapshot(void)
+{
+	pd_snapshot *s = fx_linux();
+	pd_range ex = {PD_PROTO_UDP, PD_FAMILY_V6, 50000, 50059, true};
+	pd_range res = {PD_PROTO_NONE, PD_FAMILY_ANY, 8080, 8080, false};
+
+	s->os_detail = strdup("6.1.0");
+	s->taken_at = 1795766400;
+	s->sockets_complete = true;
+	s->owners_partial = true;
+	s->winnat_running = 1;
+	s->wsl_present = 0;
+	assert_int_equal(pd_snapshot_add_range(&s->excluded, &s->n_excluded, &ex), 0);
+	assert_int_equal(pd_snapshot_add_range(&s->reserved, &s->n_reserved, &res),
+	                 0);
+	fx_socket(s, PD_PROTO_TCP, "::", 3000, PD_STATE_LISTEN, 0, 42);
+	fx_socket(s, PD_PROTO_UDP, "127.0.0.53", 53, PD_STATE_UNCONN, -1, 0);
+	s->sockets[1].owner_status = PD_OWNER_DENIED;
+	s->sockets[1].inode = 123456789;
+	/* Hostile names survive as data (made valid UTF-8). */
+	fx_process(s, 42, "evil\x1b]0;x\x07", "node \xff\xfe server.js\n--flag");
+	fx_bind(s, PD_PROTO_TCP, "0.0.0.0", 3000, PD_EADDRINUSE, 98, "EADDRINUSE");
+	fx_bind(s, PD_PROTO_TCP, "::", 3000, 0, 0, NULL);
+	assert_int_equal(pd_snapshot_add_note(s, "not_root", "run as root"), 0);
+	return s;
+}
+
+static void test_roundtrip(void **state)
+{
+	pd_snapshot *s = full_snapshot(), *t = NULL;
+	char *a = NULL, *b = NULL, err[256];
+
+	(void)state;
+	assert_int_equal(pd_snapshot_to_json(s, &a), 0);
+	assert_int_equal(pd_snapshot_from_json(a, strlen(a), err, sizeof(err), &t),
+	                 0);
+	assert_int_equal(pd_snapshot_to_json(t, &b), 0);
+	assert_string_equal(a, b);
+	assert_int_equal(t->n_sockets, 2);
+	assert_int_equal(t->sockets[0].v6only, 0);
+	assert_int_equal(t->sockets[1].v6only, -1);
+	assert_int_equal(t->sockets[1].owner_status, PD_OWNER_DENIED);
+	assert_int_equal(t->sockets[1].inode, 123456789);
+	assert_int_equal(t->sockets[0].pids[0], 42);
+	assert_int_equal(t->n_binds, 2);
+	assert_int_equal(t->binds[0].err, PD_EADDRINUSE);
+	assert_int_equal(t->binds[0].os_code, 98);
+	assert_true(t->excluded[0].administered);
+	assert_int_equal(t->excluded[0].family, PD_FAMILY_V6);
+	assert_int_equal(t->winnat_running, 1);
+	assert_int_equal(t->wsl_present, 0);
+	assert_int_equal(t->hyperv_present, -1);
+	assert_int_equal(t->unprivileged_port_start, 1024);
+	/* The invalid bytes became U+FFFD; the escape stays as data. */
+	assert_non_null(strstr(t->procs[0].cmdline, "\xef\xbf\xbd"));
+	assert_non_null(strchr(t->procs[0].name, 0x1b));
+	free(a);
+	free(b);
+	pd_snapshot_free(s);
+	pd_snapshot_free(t);
+}
+
+static void expect_fail(const char *doc, int code, const char *msg_part)
+{
+	pd_snapshot *t = (pd_snapshot *)0x1;
+	char err[256] = "";
+
+	assert_int_equal(pd_snapshot_from_json(doc, strlen(doc), err, sizeof(err),
+	                                       &t), code);
+	assert_ptr_equal(t, (pd_snapshot *)0x1);
+	if (msg_part && !strstr(err, msg_part))
+		fail_msg("error '%s' lacks '%s'", err, msg_part);
+}
+
+static void test_bad_documents(void **state)
+{
+	(void)state;
+	expect_fail("", PD_EPARSE, "line");
+	expect_fail("[]", PD_EPARSE, "not a JSON object");
+	expect_fail("{}", PD_EPARSE, "schema");
+	expect_fail("{\"schema\":\"portdoctor.snapshot.v9\"}", PD_EVERSION,
+	            "unsupported version");
+	expect_fail("{\"schema\":\"portdoctor.snapshot.v1\",\"sockets\":{}}",
+	            PD_EPARSE, "sockets");
+	expect_fail("{\"schema\":\"portdoctor.snapshot.v1\",\"sockets\":"
+	            "[{\"proto\":\"tcp\",\"local_address\":\"1.2.3\"}]}",
+	            PD_EPARSE, "sockets[0]");
+	expect_fail("{\"schema\":\"portdoctor.snapshot.v1\",\"sockets\":"
+	            "[{\"proto\":\"tcp\",\"local_address\":\"::\","
+	            "\"local_port\":70000}]}", PD_EPARSE, "local_port");
+	expect_fail("{\"schema\":\"portdoctor.snapshot.v1\",\"dynamic\":"
+	            "[{\"start\":9,\"end\":8}]}", PD_EPARSE, "dynamic[0]");
+	expect_fail("{\"schema\":\"portdoctor.snapshot.v1\",\"processes\":"
+	            "[{\"pid\":1,\"name\":5}]}", PD_EPARSE, "processes[0]");
+	expect_fail("{\"schema\":\"portdoctor.snapshot.v1\",\"binds\":"
+	            "[{\"proto\":\"udp\",\"address\":\"::1\",\"port\":0}]}",
+	            PD_EPARSE, "binds[0]");
+	expect_fail("{\"schema\":\"portdoctor.snapshot.v1\",\"schema\":"
+	            "\"portdoctor.snapshot.v1\"}", PD_EPARSE, "duplicate");
+}
+
+static void test_truncated_everywhere(void **state)
+{
+	pd_snapshot *s = full_snapshot(), *t;
+	char *a = NULL, err[256];
+	size_t len, i;
+
+	(void)state;
+	assert_int_equal(pd_snapshot_to_json(s, &a), 0);
+	len = strlen(a);
+	/* Every proper prefix is invalid JSON and must fail cleanly. */
+	for (i = 0; i + 2 < len; i += 7) {
+		t = NULL;
+		assert_true(pd_snapshot_from_json(a, i, err, sizeof(err), &t) < 0);
+		assert_null(t);
+	}
+	free(a);
+	pd_snapshot_free(s);
+}
+
+static void test_limits(void **state)
+{
+	pd_snapshot *t = NULL;
+	char err[128];
+
+	(void)state;
+	assert_int_equal(pd_snapshot_from_json("{}", (size_t)PD_SNAPSHOT_MAX_BYTES + 1,
+	                                       err, sizeof(err), &t), PD_ETOOBIG);
+	assert_null(t);
+	pd_snapshot_free(NULL);
+}
+
+static void test_lookups(void **state)
+{
+	pd_snapshot *s = full_snapshot();
+	pd_addr a = fx_addr("0.0.0.0"), other = fx_addr("192.0.2.1");
+
+	(void)state;
+	assert_non_null(pd_snapshot_find_bind(s, PD_PROTO_TCP, &a, 3000));
+	assert_null(pd_snapshot_find_bind(s, PD_PROTO_UDP, &a, 3000));
+	assert_non_null(pd_snapshot_find_process(s, 42));
+	assert_null(pd_snapshot_find_process(s, 43));
+	assert_true(pd_snapshot_has_addr(s, &a));
+	assert_false(pd_snapshot_has_addr(s, &other));
+	a = fx_addr("127.0.0.99"); /* lo answers for all of 127/8 */
+	assert_true(pd_snapshot_has_addr(s, &a));
+	assert_int_equal(pd_socket_add_pid(&s->sockets[0], 42), 0);
+	assert_int_equal(s->sockets[0].n_pids, 1); /* no duplicates */
+	pd_snapshot_free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_bad_documents),
+		cmocka_unit_test(test_truncated_everywhere),
+		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_lookups),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
