@@ -143,7 +143,7 @@ typedef struct pd_socket {
 	int64_t uid;     /* -1 unknown */
 	uint64_t inode;  /* 0 unknown */
 	uint64_t cgroup_id; /* 0 unknown */
-	char *interface; /* bound device (SO_BINDTODEVICE), or NULL */
+	char *ifname; /* bound device (SO_BINDTODEVICE), or NULL */
 	pd_owner_status owner_status;
 	int *pids; /* owners, into pd_snapshot.procs by pid */
 	size_t n_pids;

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "buf.h"
 #include "portdoctor/portdoctor.h"
 
 /* Exit statuses (docs/portdoctor.1.md). */
@@ -37,11 +38,7 @@ void cli_usage(const char *command, bool to_stderr);
 
 /* Output: writes a whole document to stdout, or says why it could not. */
 int cli_write_stdout(const char *text);
-void cli_error(const char *fmt, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 1, 2)))
-#endif
-	;
+void cli_error(const char *fmt, ...) PD_PRINTF(1, 2);
 /* Writes text to path atomically (temporary file, then rename). */
 int cli_write_file(const char *path, const char *text);
 bool cli_color(const cli_opts *o);

@@ -11,6 +11,17 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+/* printf format checking.  mingw's "printf" archetype means the Microsoft
+ * runtime's rules (no %zu); we build with __USE_MINGW_ANSI_STDIO, whose
+ * rules are GNU's. */
+#if defined(__MINGW32__)
+#define PD_PRINTF(f, a) __attribute__((format(gnu_printf, f, a)))
+#elif defined(__GNUC__)
+#define PD_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define PD_PRINTF(f, a)
+#endif
+
 typedef struct pd_buf {
 	char *data; /* NUL-terminated when not NULL */
 	size_t len;
@@ -25,9 +36,7 @@ void pd_buf_init(pd_buf *b, size_t max);
 int pd_buf_append(pd_buf *b, const char *s, size_t n);
 int pd_buf_puts(pd_buf *b, const char *s);
 int pd_buf_putc(pd_buf *b, char c);
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
+PD_PRINTF(2, 3)
 int pd_buf_printf(pd_buf *b, const char *fmt, ...);
 int pd_buf_vprintf(pd_buf *b, const char *fmt, va_list ap);
 /* Hand the text to the caller (free() it); the buffer is left empty.

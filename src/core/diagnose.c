@@ -105,10 +105,7 @@ static bool holds_for_sure(const pd_socket *sk)
 
 static pd_finding *add_finding(ctx *c, pd_finding_code code,
                                const pd_endpoint *ep, const char *fmt, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 4, 5)))
-#endif
-	;
+	PD_PRINTF(4, 5);
 
 static pd_finding *add_finding(ctx *c, pd_finding_code code,
                                const pd_endpoint *ep, const char *fmt, ...)
@@ -521,10 +518,12 @@ static int note_unknown_owners(ctx *c)
 		for (k = 0; k < f->n_sockets; k++) {
 			const pd_socket *sk = &c->snap->sockets[f->sockets[k]];
 
+			pd_endpoint ep = f->endpoint; /* add_finding moves findings */
+
 			if (f->code == PD_F_TIME_WAIT || sk->n_pids ||
 			    !holds_for_sure(sk))
 				continue;
-			if (!add_finding(c, PD_F_OWNER_UNKNOWN, &f->endpoint,
+			if (!add_finding(c, PD_F_OWNER_UNKNOWN, &ep,
 			                 c->snap->privileged ?
 			                 _("the process holding the socket could not be "
 			                   "found (kernel socket, another PID namespace, "

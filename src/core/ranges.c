@@ -29,9 +29,7 @@ typedef struct vlist {
 	int err;
 } vlist;
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 5, 6)))
-#endif
+PD_PRINTF(5, 6)
 static void add(vlist *l, const char *subject, pd_severity sev,
                 const pd_range *range, const char *fmt, ...)
 {

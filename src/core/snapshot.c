@@ -226,7 +226,7 @@ void pd_snapshot_free(pd_snapshot *s)
 	if (!s)
 		return;
 	for (i = 0; i < s->n_sockets; i++) {
-		free(s->sockets[i].interface);
+		free(s->sockets[i].ifname);
 		free(s->sockets[i].pids);
 	}
 	free(s->sockets);

@@ -42,7 +42,7 @@ static json_t *socket_json(const pd_socket *sk, int *err)
 	pd__jset(o, "uid", sk->uid < 0 ? json_null() : json_integer(sk->uid), err);
 	pd__jset(o, "inode", json_integer((json_int_t)sk->inode), err);
 	pd__jset(o, "cgroup_id", json_integer((json_int_t)sk->cgroup_id), err);
-	pd__jset(o, "interface", pd__jstr(sk->interface), err);
+	pd__jset(o, "interface", pd__jstr(sk->ifname), err);
 	pd__jset(o, "owner_status",
 	         json_string(owner_status_names[sk->owner_status & 3]), err);
 	for (i = 0; i < sk->n_pids; i++)
@@ -368,7 +368,7 @@ static int read_socket(reader *rd, pd_snapshot *s, json_t *e, size_t i)
 	if (get_int(e, "cgroup_id", 0, INT64_MAX, 0, &x) < 0)
 		return fail(rd, "sockets", i, "bad cgroup_id");
 	sk->cgroup_id = (uint64_t)x;
-	if (get_str(e, "interface", &sk->interface) < 0)
+	if (get_str(e, "interface", &sk->ifname) < 0)
 		return fail(rd, "sockets", i, "bad interface");
 	v = json_object_get(e, "owner_status");
 	if (json_is_string(v)) {

@@ -305,8 +305,8 @@ static int add_diag_msg(pd_snapshot *s, const pd_probe_opts *opts,
 	              : (int64_t)m->idiag_uid;
 	sk->cgroup_id = cgroup;
 	if (m->id.idiag_if) {
-		ifname_lookup(ifc, m->id.idiag_if, &sk->interface);
-		if (!sk->interface)
+		ifname_lookup(ifc, m->id.idiag_if, &sk->ifname);
+		if (!sk->ifname)
 			return PD_ENOMEM;
 	}
 	return 0;
@@ -431,7 +431,7 @@ static void rollback(pd_snapshot *s, size_t n)
 {
 	while (s->n_sockets > n) {
 		s->n_sockets--;
-		free(s->sockets[s->n_sockets].interface);
+		free(s->sockets[s->n_sockets].ifname);
 		free(s->sockets[s->n_sockets].pids);
 	}
 }

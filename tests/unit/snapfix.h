@@ -10,7 +10,7 @@
 
 #include "portdoctor/portdoctor.h"
 
-static pd_addr fx_addr(const char *s)
+static inline pd_addr fx_addr(const char *s)
 {
 	pd_addr a;
 
@@ -18,7 +18,7 @@ static pd_addr fx_addr(const char *s)
 	return a;
 }
 
-static pd_snapshot *fx_linux(void)
+static inline pd_snapshot *fx_linux(void)
 {
 	pd_snapshot *s = pd_snapshot_new();
 	pd_range dyn = {PD_PROTO_NONE, PD_FAMILY_ANY, 32768, 60999, false};
@@ -42,7 +42,7 @@ static pd_snapshot *fx_linux(void)
 }
 
 /* Adds a socket; pid 0 = no owner found. */
-static size_t fx_socket(pd_snapshot *s, pd_proto p, const char *addr,
+static inline size_t fx_socket(pd_snapshot *s, pd_proto p, const char *addr,
                         uint16_t port, pd_sock_state st, int v6only, int pid)
 {
 	pd_socket *sk;
@@ -60,7 +60,7 @@ static size_t fx_socket(pd_snapshot *s, pd_proto p, const char *addr,
 	return s->n_sockets - 1;
 }
 
-static void fx_process(pd_snapshot *s, int pid, const char *name,
+static inline void fx_process(pd_snapshot *s, int pid, const char *name,
                        const char *cmdline)
 {
 	pd_process *p;
@@ -75,7 +75,7 @@ static void fx_process(pd_snapshot *s, int pid, const char *name,
 	p->start_time = 1795766400; /* 2026-11-27 00:00:00 UTC */
 }
 
-static void fx_bind(pd_snapshot *s, pd_proto p, const char *addr,
+static inline void fx_bind(pd_snapshot *s, pd_proto p, const char *addr,
                     uint16_t port, int err, int os_code, const char *os_name)
 {
 	pd_bind_result b;
@@ -90,7 +90,7 @@ static void fx_bind(pd_snapshot *s, pd_proto p, const char *addr,
 	assert_int_equal(pd_snapshot_add_bind(s, &b), 0);
 }
 
-static pd_target fx_target(const char *text)
+static inline pd_target fx_target(const char *text)
 {
 	pd_target t;
 
@@ -99,7 +99,7 @@ static pd_target fx_target(const char *text)
 }
 
 /* Diagnoses one target and returns the report (one result per port). */
-static pd_report *fx_diagnose(const pd_snapshot *s, const char *target)
+static inline pd_report *fx_diagnose(const pd_snapshot *s, const char *target)
 {
 	pd_target t = fx_target(target);
 	pd_report *r = NULL;
@@ -109,7 +109,7 @@ static pd_report *fx_diagnose(const pd_snapshot *s, const char *target)
 	return r;
 }
 
-static const pd_finding *fx_find(const pd_result *r, pd_finding_code c)
+static inline const pd_finding *fx_find(const pd_result *r, pd_finding_code c)
 {
 	size_t i;
 
@@ -119,7 +119,7 @@ static const pd_finding *fx_find(const pd_result *r, pd_finding_code c)
 	return NULL;
 }
 
-static size_t fx_count(const pd_result *r, pd_finding_code c)
+static inline size_t fx_count(const pd_result *r, pd_finding_code c)
 {
 	size_t i, n = 0;
 

@@ -1,0 +1,435 @@
+/*
+ * Dynamic and excluded port ranges: run netsh.exe, hand its text to the
+ * parser in src/core/parse_netsh.c, and cross-check the administered
+ * exclusions with the registry.
+ *
+ * No documented API lists the excluded ranges, so every tool runs netsh.
+ * Each of the eight commands (ipv4/ipv6 x tcp/udp x excludedportrange/
+ * dynamicport) is started directly with CreateProcessW, never through
+ * cmd.exe, so nothing in the program path is interpreted by a shell.  The
+ * child's stdout is read through a pipe by polling, with a deadline and a
+ * size ceiling, so a hung or chatty netsh cannot hang or bloat the probe.
+ * The text is kept as bytes: netsh writes in the OEM code page, and the
+ * parser recognises rows by shape, not by the translated words.
+ *
+ * Which program runs: opts->netsh_program, else $PORTDOCTOR_NETSH, else
+ * netsh.exe in the system directory.  Tests use a stand-in that prints a
+ * recorded output.
+ */
+#include "win.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "buf.h"
+#include "netsh.h"
+
+#define NETSH_TIMEOUT_MS 5000u
+/* Real outputs are a few KiB; stop reading well before the parser limit. */
+#define NETSH_MAX_OUTPUT (256u * 1024u)
+/* CreateProcessW's limit on the command line, in UTF-16 units. */
+#define CMDLINE_MAX_W 32767u
+
+/* The administered exclusions, undocumented: value name = 8 hex digits,
+ * the start port big-endian then the count little-endian. */
+static const wchar_t *const reg_keys[2] = {
+	L"SYSTEM\\CurrentControlSet\\Control\\Nsi\\"
+	L"{eb004a03-9b1a-11d4-9123-0050047759bc}\\29", /* TCP */
+	L"SYSTEM\\CurrentControlSet\\Control\\Nsi\\"
+	L"{eb004a02-9b1a-11d4-9123-0050047759bc}\\5", /* UDP */
+};
+
+typedef struct wcmd {
+	wchar_t *s;
+	size_t len;
+	size_t cap;
+} wcmd;
+
+static int wput(wcmd *c, wchar_t ch, size_t count)
+{
+	if (count > c->cap - c->len - 1)
+		return PD_ETOOBIG;
+	while (count--)
+		c->s[c->len++] = ch;
+	c->s[c->len] = L'\0';
+	return 0;
+}
+
+/* Appends one argument quoted so that the child's C runtime
+ * (CommandLineToArgvW / MSVCRT rules) splits it back into exactly arg:
+ * only runs of backslashes right before a quote (or before the closing
+ * quote we add) are special, and must be doubled.  Windows passes one
+ * string to the child, not an argv, so this is the only way an argument
+ * with spaces or quotes arrives intact. */
+static int append_arg(wcmd *c, const wchar_t *arg)
+{
+	const wchar_t *p;
+	int rc = 0;
+
+	if (c->len > 0)
+		rc = wput(c, L' ', 1);
+	if (rc == 0 && *arg && !wcspbrk(arg, L" \t\n\v\"")) {
+		for (p = arg; *p && rc == 0; p++)
+			rc = wput(c, *p, 1);
+		return rc;
+	}
+	if (rc == 0)
+		rc = wput(c, L'"', 1);
+	for (p = arg; rc == 0; p++) {
+		size_t nbs = 0;
+
+		while (*p == L'\\') {
+			p++;
+			nbs++;
+		}
+		if (*p == L'\0') {
+			rc = wput(c, L'\\', nbs * 2);
+			break;
+		}
+		if (*p == L'"') {
+			rc = wput(c, L'\\', nbs * 2 + 1);
+			if (rc == 0)
+				rc = wput(c, L'"', 1);
+		} else {
+			rc = wput(c, L'\\', nbs);
+			if (rc == 0)
+				rc = wput(c, *p, 1);
+		}
+	}
+	if (rc == 0)
+		rc = wput(c, L'"', 1);
+	return rc;
+}
+
+/* Reads the child's stdout until it exits and the pipe is drained.
+ * PeekNamedPipe polling instead of a blocking ReadFile: a blocking read
+ * would wait past the deadline, and would never end if another process
+ * inherited the write end (handles of other threads' CreateProcess calls
+ * can leak into a child). */
+static int pump(HANDLE rd, HANDLE proc, pd_buf *out)
+{
+	ULONGLONG deadline = GetTickCount64() + NETSH_TIMEOUT_MS;
+	char chunk[4096];
+	bool exited = false;
+
+	for (;;) {
+		DWORD avail = 0, got = 0;
+
+		if (!PeekNamedPipe(rd, NULL, 0, NULL, &avail, NULL))
+			return 0; /* broken pipe: every writer is gone */
+		if (avail > 0) {
+			if (!ReadFile(rd, chunk,
+			              avail < sizeof(chunk) ? avail : sizeof(chunk),
+			              &got, NULL))
+				return 0;
+			if (pd_buf_append(out, chunk, got) < 0)
+				return pd_buf_error(out);
+			continue;
+		}
+		if (exited)
+			return 0; /* drained after the exit */
+		if (WaitForSingleObject(proc, 10) == WAIT_OBJECT_0)
+			exited = true; /* one more peek for the last bytes */
+		else if (GetTickCount64() > deadline)
+			return PD_ETIMEDOUT;
+	}
+}
+
+/* Runs prog with args and captures stdout into out (stdin and stderr are
+ * NUL).  Fails with PD_ENOENT when the program cannot be started,
+ * PD_ETIMEDOUT (the child is killed), PD_ETOOBIG or PD_ENOMEM. */
+static int run_capture(const wchar_t *prog, const wchar_t *const *args,
+                       pd_buf *out)
+{
+	SECURITY_ATTRIBUTES sa = {sizeof(sa), NULL, TRUE};
+	STARTUPINFOW si;
+	PROCESS_INFORMATION pi;
+	HANDLE rd = NULL, wr = NULL, nul = INVALID_HANDLE_VALUE;
+	wcmd cmd = {NULL, 0, CMDLINE_MAX_W + 1};
+	int rc;
+
+	cmd.s = pd__reallocarray(NULL, cmd.cap, sizeof(wchar_t));
+	if (!cmd.s)
+		return PD_ENOMEM;
+	cmd.s[0] = L'\0';
+	rc = append_arg(&cmd, prog);
+	for (; rc == 0 && *args; args++)
+		rc = append_arg(&cmd, *args);
+	if (rc < 0)
+		goto out;
+	rc = PD_EIO;
+	if (!CreatePipe(&rd, &wr, &sa, 0))
+		goto out;
+	/* Only the child's end may be inherited. */
+	SetHandleInformation(rd, HANDLE_FLAG_INHERIT, 0);
+	nul = CreateFileW(L"NUL", GENERIC_READ | GENERIC_WRITE,
+	                  FILE_SHARE_READ | FILE_SHARE_WRITE, &sa, OPEN_EXISTING,
+	                  0, NULL);
+	if (nul == INVALID_HANDLE_VALUE)
+		goto out;
+	memset(&si, 0, sizeof(si));
+	si.cb = sizeof(si);
+	si.dwFlags = STARTF_USESTDHANDLES;
+	si.hStdInput = nul;
+	si.hStdOutput = wr;
+	si.hStdError = nul;
+	/* CREATE_NO_WINDOW: a GUI caller must not see a console flash. */
+	if (!CreateProcessW(prog, cmd.s, NULL, NULL, TRUE, CREATE_NO_WINDOW,
+	                    NULL, NULL, &si, &pi)) {
+		rc = PD_ENOENT;
+		goto out;
+	}
+	/* Our copy of the write end must go, or the pipe never breaks. */
+	CloseHandle(wr);
+	wr = NULL;
+	CloseHandle(pi.hThread);
+	rc = pump(rd, pi.hProcess, out);
+	if (rc < 0) {
+		TerminateProcess(pi.hProcess, 1);
+		WaitForSingleObject(pi.hProcess, 1000);
+	}
+	CloseHandle(pi.hProcess);
+out:
+	if (nul != INVALID_HANDLE_VALUE)
+		CloseHandle(nul);
+	if (wr)
+		CloseHandle(wr);
+	if (rd)
+		CloseHandle(rd);
+	free(cmd.s);
+	return rc;
+}
+
+/* The program to run, malloc'ed UTF-16, or NULL when out of memory. */
+static wchar_t *netsh_program(const pd_probe_opts *opts)
+{
+	static const wchar_t tail[] = L"\\netsh.exe";
+	wchar_t *w;
+	DWORD n;
+
+	if (opts->netsh_program)
+		return pd__win_utf16(opts->netsh_program);
+	n = GetEnvironmentVariableW(L"PORTDOCTOR_NETSH", NULL, 0);
+	if (n > 1) {
+		w = pd__reallocarray(NULL, n, sizeof(*w));
+		if (!w)
+			return NULL;
+		if (GetEnvironmentVariableW(L"PORTDOCTOR_NETSH", w, n) == n - 1)
+			return w;
+		free(w);
+	}
+	n = GetSystemDirectoryW(NULL, 0);
+	if (n == 0)
+		return NULL;
+	w = pd__reallocarray(NULL, (size_t)n + sizeof(tail) / sizeof(tail[0]),
+	                     sizeof(*w));
+	if (!w)
+		return NULL;
+	n = GetSystemDirectoryW(w, n);
+	wcscpy(w + n, tail);
+	return w;
+}
+
+/* Counts over the eight runs, for the notes. */
+typedef struct tally {
+	int empty;
+	int rejected; /* output the parser did not recognise */
+	int failed;   /* could not start, timed out, too big */
+	int excluded_ok; /* excludedportrange outputs parsed */
+	int last_err;
+} tally;
+
+static int run_one(const wchar_t *prog, pd_netsh_kind kind, pd_family fam,
+                   pd_proto proto, pd_snapshot *snap, tally *t)
+{
+	const wchar_t *args[6] = {L"int", fam == PD_FAMILY_V4 ? L"ipv4" : L"ipv6",
+	                          L"show", NULL, NULL, NULL};
+	pd_netsh_hint hint = {kind, proto, fam};
+	pd_netsh_result res;
+	pd_buf out;
+	int rc;
+
+	if (kind == PD_NETSH_EXCLUDED) {
+		args[3] = L"excludedportrange";
+		args[4] = proto == PD_PROTO_TCP ? L"protocol=tcp" : L"protocol=udp";
+	} else {
+		args[3] = L"dynamicport";
+		args[4] = proto == PD_PROTO_TCP ? L"tcp" : L"udp";
+	}
+	pd_buf_init(&out, NETSH_MAX_OUTPUT);
+	rc = run_capture(prog, args, &out);
+	if (rc == PD_ENOMEM)
+		goto out;
+	if (rc < 0) {
+		t->failed++;
+		t->last_err = rc;
+		rc = 0;
+		goto out;
+	}
+	if (out.len == 0) {
+		t->empty++;
+		goto out;
+	}
+	memset(&res, 0, sizeof(res));
+	rc = pd_netsh_parse(out.data, out.len, &hint, &res);
+	if (rc == PD_ENOMEM)
+		goto out;
+	if (rc < 0) {
+		t->rejected++;
+		rc = 0;
+		goto out;
+	}
+	rc = pd_netsh_result_to_snapshot(&res, snap);
+	pd_netsh_result_done(&res);
+	if (rc == 0 && kind == PD_NETSH_EXCLUDED)
+		t->excluded_ok++;
+out:
+	pd_buf_done(&out);
+	return rc;
+}
+
+static int hex4(const wchar_t *s, unsigned *ret)
+{
+	unsigned v = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		wchar_t c = s[i];
+
+		v <<= 4;
+		if (c >= L'0' && c <= L'9')
+			v |= (unsigned)(c - L'0');
+		else if (c >= L'a' && c <= L'f')
+			v |= (unsigned)(c - L'a' + 10);
+		else if (c >= L'A' && c <= L'F')
+			v |= (unsigned)(c - L'A' + 10);
+		else
+			return PD_EPARSE;
+	}
+	*ret = v;
+	return 0;
+}
+
+/* One registry exclusion: mark the netsh rows it matches administered, or
+ * add it when netsh gave nothing, or leave a note when they disagree. */
+static int apply_reg_range(pd_snapshot *snap, const pd_range *r,
+                           bool have_netsh)
+{
+	size_t i;
+	bool found = false;
+
+	for (i = 0; i < snap->n_excluded; i++) {
+		pd_range *e = &snap->excluded[i];
+
+		if ((e->proto == r->proto || e->proto == PD_PROTO_NONE) &&
+		    e->start == r->start && e->end == r->end) {
+			e->administered = true;
+			found = true;
+		}
+	}
+	if (found)
+		return 0;
+	if (!have_netsh)
+		return pd_snapshot_add_range(&snap->excluded, &snap->n_excluded, r);
+	return pd_snapshot_add_note(
+		snap, "excluded_registry_mismatch",
+		"an administered port exclusion in the registry is not listed by "
+		"netsh");
+}
+
+/* Read-only look at the undocumented registry key; a key that is missing or
+ * not readable (Wine has none) is skipped without a note. */
+static int registry_check(pd_snapshot *snap, bool have_netsh)
+{
+	int k, rc = 0;
+
+	for (k = 0; k < 2 && rc == 0; k++) {
+		HKEY key;
+		DWORD i;
+
+		if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, reg_keys[k], 0,
+		                  KEY_QUERY_VALUE, &key) != ERROR_SUCCESS)
+			continue;
+		for (i = 0; i < 65536 && rc == 0; i++) {
+			wchar_t name[32];
+			DWORD nlen = 32;
+			unsigned start, raw, count;
+			pd_range r;
+			LONG e = RegEnumValueW(key, i, name, &nlen, NULL, NULL, NULL,
+			                       NULL);
+
+			if (e == ERROR_NO_MORE_ITEMS)
+				break;
+			if (e != ERROR_SUCCESS || nlen != 8 || hex4(name, &start) < 0 ||
+			    hex4(name + 4, &raw) < 0)
+				continue;
+			count = ((raw & 0xffu) << 8) | (raw >> 8);
+			if (start == 0 || count == 0 || start + count - 1 > 65535)
+				continue;
+			memset(&r, 0, sizeof(r));
+			r.proto = k == 0 ? PD_PROTO_TCP : PD_PROTO_UDP;
+			r.family = PD_FAMILY_ANY;
+			r.start = (uint16_t)start;
+			r.end = (uint16_t)(start + count - 1);
+			r.administered = true;
+			rc = apply_reg_range(snap, &r, have_netsh);
+		}
+		RegCloseKey(key);
+	}
+	return rc;
+}
+
+static int tally_notes(pd_snapshot *snap, const tally *t)
+{
+	int rc = 0;
+
+	if (t->failed > 0)
+		rc = pd_snapshot_add_note(
+			snap, "netsh_failed",
+			t->last_err == PD_ETIMEDOUT
+				? "netsh did not answer in time; port ranges are incomplete"
+			: t->last_err == PD_ENOENT
+				? "netsh could not be started; port ranges are unknown"
+				: "netsh output could not be read; port ranges are "
+				  "incomplete");
+	if (rc == 0 && t->empty > 0)
+		rc = pd_snapshot_add_note(
+			snap, "netsh_empty",
+			"netsh printed nothing for some range queries (Wine's netsh "
+			"does this); those ranges are unknown");
+	if (rc == 0 && t->rejected > 0)
+		rc = pd_snapshot_add_note(
+			snap, "netsh_unrecognised",
+			"netsh output was not recognised for some range queries");
+	return rc;
+}
+
+int pd__win_ranges(const pd_probe_opts *opts, pd_snapshot *snap)
+{
+	static const pd_netsh_kind kinds[2] = {PD_NETSH_EXCLUDED,
+	                                       PD_NETSH_DYNAMIC};
+	static const pd_family fams[2] = {PD_FAMILY_V4, PD_FAMILY_V6};
+	static const pd_proto protos[2] = {PD_PROTO_TCP, PD_PROTO_UDP};
+	wchar_t *prog = netsh_program(opts);
+	tally t;
+	int i, rc = 0;
+
+	if (!prog)
+		return PD_ENOMEM;
+	memset(&t, 0, sizeof(t));
+	for (i = 0; i < 8 && rc == 0; i++) {
+		rc = run_one(prog, kinds[i / 4], fams[(i / 2) % 2], protos[i % 2],
+		             snap, &t);
+		/* A program that could not start, or hung, will do the same the
+		 * next time: stop rather than wait 5 s more per command. */
+		if (t.failed > 0)
+			break;
+	}
+	free(prog);
+	if (rc == 0)
+		rc = tally_notes(snap, &t);
+	if (rc == 0)
+		rc = registry_check(snap, t.excluded_ok > 0);
+	return rc;
+}
