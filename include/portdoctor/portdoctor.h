@@ -191,6 +191,27 @@ typedef struct pd_bind_result {
 	char *os_name;  /* "EADDRINUSE", "WSAEACCES", ..., or NULL */
 } pd_bind_result;
 
+/* A port a container publishes (or would publish when started). */
+typedef struct pd_container_port {
+	pd_proto proto;
+	pd_addr host_addr; /* family 0 = every address ("" in the engine) */
+	uint16_t host_port;
+	uint16_t container_port;
+} pd_container_port;
+
+/* A container known to a Docker-API engine (Docker, Podman). */
+typedef struct pd_container {
+	char *id;
+	char *name;
+	char *image;
+	char *state;   /* "running", "created", "exited", "paused", ... */
+	char *project; /* com.docker.compose.project, or NULL */
+	char *service; /* com.docker.compose.service, or NULL */
+	char *engine;  /* "docker", "podman", or NULL */
+	pd_container_port *ports;
+	size_t n_ports;
+} pd_container;
+
 /* A note the probe leaves about what it could not see. */
 typedef struct pd_probe_note {
 	char *code; /* stable: "not_root", "netlink_failed", ... */
@@ -228,6 +249,11 @@ typedef struct pd_snapshot {
 	size_t n_binds;
 	pd_probe_note *notes;
 	size_t n_notes;
+	pd_container *containers;
+	size_t n_containers;
+	/* The container engine: -1 not asked, 0 absent or not answering,
+	 * 1 answered (containers[] is its list). */
+	int engine_status;
 
 	/* Windows context; -1 unknown. */
 	int winnat_running;
@@ -247,6 +273,8 @@ int pd_snapshot_add_addr(pd_snapshot *s, const char *ifname, const pd_addr *a,
 int pd_snapshot_add_bind(pd_snapshot *s, const pd_bind_result *b);
 int pd_snapshot_add_note(pd_snapshot *s, const char *code, const char *message);
 int pd_socket_add_pid(pd_socket *sk, int pid);
+int pd_snapshot_add_container(pd_snapshot *s, pd_container **ret);
+int pd_container_add_port(pd_container *c, const pd_container_port *p);
 const pd_process *pd_snapshot_find_process(const pd_snapshot *s, int pid);
 const pd_bind_result *pd_snapshot_find_bind(const pd_snapshot *s, pd_proto p,
                                             const pd_addr *a, uint16_t port);
@@ -347,6 +375,7 @@ typedef struct pd_finding {
 	size_t *sockets;
 	size_t n_sockets;
 	const pd_range *range; /* the range involved, or NULL */
+	const pd_container *container; /* the container behind it, or NULL */
 	int bind_err;          /* PD_E* of the bind test, 0 if none */
 	int os_code;
 	const char *os_name;

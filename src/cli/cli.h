@@ -33,6 +33,13 @@ typedef struct cli_opts {
 	size_t n_args;
 } cli_opts;
 
+typedef struct cli_command {
+	const char *name;
+	int (*run)(const cli_opts *o);
+} cli_command;
+
+/* NULL when name is no command. */
+const cli_command *cli_find_command(const char *name);
 int cli_parse(int argc, char **argv, cli_opts *o, char *err, size_t errsize);
 void cli_usage(const char *command, bool to_stderr);
 

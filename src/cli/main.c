@@ -31,16 +31,8 @@ int main(int argc, char **argv)
 	} else if (o.help) {
 		cli_usage(o.command, false);
 		ex = EXIT_OK;
-	} else if (strcmp(o.command, "check") == 0) {
-		ex = cmd_check(&o);
-	} else if (strcmp(o.command, "list") == 0) {
-		ex = cmd_list(&o);
-	} else if (strcmp(o.command, "ranges") == 0) {
-		ex = cmd_ranges(&o);
-	} else if (strcmp(o.command, "snapshot") == 0) {
-		ex = cmd_snapshot(&o);
 	} else {
-		ex = cmd_doctor(&o);
+		ex = cli_find_command(o.command)->run(&o);
 	}
 	free(o.args);
 	return ex;

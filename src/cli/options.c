@@ -11,17 +11,29 @@
 
 #include "cli.h"
 
-static const char *const commands[] = {"doctor", "check",    "list",
-                                       "ranges", "snapshot", NULL};
+/* The commands.  Add a new one here and in usage.c. */
+static const cli_command commands[] = {
+	{"doctor", cmd_doctor},
+	{"check", cmd_check},
+	{"list", cmd_list},
+	{"ranges", cmd_ranges},
+	{"snapshot", cmd_snapshot},
+	{NULL, NULL},
+};
 
-static bool is_command(const char *s)
+const cli_command *cli_find_command(const char *name)
 {
 	size_t i;
 
-	for (i = 0; commands[i]; i++)
-		if (strcmp(s, commands[i]) == 0)
-			return true;
-	return false;
+	for (i = 0; commands[i].name; i++)
+		if (strcmp(name, commands[i].name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static bool is_command(const char *s)
+{
+	return cli_find_command(s) != NULL;
 }
 
 /* Matches "--name" or "--name=value"; sets *value for the second form. */

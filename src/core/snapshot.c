@@ -29,6 +29,7 @@ pd_snapshot *pd_snapshot_new(void)
 	s->hyperv_present = -1;
 	s->wsl_present = -1;
 	s->docker_desktop_present = -1;
+	s->engine_status = -1;
 	return s;
 }
 
@@ -165,6 +166,28 @@ int pd_socket_add_pid(pd_socket *sk, int pid)
 	return 0;
 }
 
+int pd_snapshot_add_container(pd_snapshot *s, pd_container **ret)
+{
+	pd_container *c = grow_one((void **)&s->containers, &s->n_containers,
+	                           sizeof(*c));
+
+	if (!c)
+		return PD_ENOMEM;
+	*ret = c;
+	return 0;
+}
+
+int pd_container_add_port(pd_container *c, const pd_container_port *p)
+{
+	pd_container_port *dst = grow_one((void **)&c->ports, &c->n_ports,
+	                                  sizeof(*dst));
+
+	if (!dst)
+		return PD_ENOMEM;
+	*dst = *p;
+	return 0;
+}
+
 const pd_process *pd_snapshot_find_process(const pd_snapshot *s, int pid)
 {
 	size_t i;
@@ -247,6 +270,19 @@ void pd_snapshot_free(pd_snapshot *s)
 		free(s->notes[i].message);
 	}
 	free(s->notes);
+	for (i = 0; i < s->n_containers; i++) {
+		pd_container *c = &s->containers[i];
+
+		free(c->id);
+		free(c->name);
+		free(c->image);
+		free(c->state);
+		free(c->project);
+		free(c->service);
+		free(c->engine);
+		free(c->ports);
+	}
+	free(s->containers);
 	free(s->os);
 	free(s->os_detail);
 	free(s->hostname);

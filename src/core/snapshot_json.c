@@ -127,6 +127,47 @@ static json_t *ranges_json(const pd_range *r, size_t n, bool admin, int *err)
 	return a;
 }
 
+static json_t *container_json(const pd_container *c, int *err)
+{
+	json_t *o = json_object(), *ports = json_array();
+	size_t i;
+
+	if (!o || !ports) {
+		json_decref(o);
+		json_decref(ports);
+		*err = PD_ENOMEM;
+		return NULL;
+	}
+	pd__jset(o, "id", pd__jstr(c->id), err);
+	pd__jset(o, "name", pd__jstr(c->name), err);
+	pd__jset(o, "image", pd__jstr(c->image), err);
+	pd__jset(o, "state", pd__jstr(c->state), err);
+	pd__jset(o, "project", pd__jstr(c->project), err);
+	pd__jset(o, "service", pd__jstr(c->service), err);
+	pd__jset(o, "engine", pd__jstr(c->engine), err);
+	for (i = 0; i < c->n_ports; i++) {
+		const pd_container_port *p = &c->ports[i];
+		json_t *e = json_object();
+
+		if (e) {
+			pd__jset(e, "proto", pd__jstr(pd_proto_name(p->proto)), err);
+			pd__jset(e, "host_address", pd__jaddr(&p->host_addr), err);
+			pd__jset(e, "host_port", json_integer(p->host_port), err);
+			pd__jset(e, "container_port", json_integer(p->container_port),
+			         err);
+		}
+		if (!e || json_array_append_new(ports, e) < 0)
+			*err = PD_ENOMEM;
+	}
+	pd__jset(o, "ports", ports, err);
+	return o;
+}
+
+json_t *pd__container_json(const pd_container *c, int *err)
+{
+	return container_json(c, err);
+}
+
 json_t *pd__snapshot_json(const pd_snapshot *s, int *err);
 
 json_t *pd__snapshot_json(const pd_snapshot *s, int *err)
@@ -193,6 +234,12 @@ json_t *pd__snapshot_json(const pd_snapshot *s, int *err)
 			*err = PD_ENOMEM;
 	}
 	pd__jset(o, "notes", a, err);
+	pd__jset(o, "engine_status", s->engine_status < 0 ? json_null() :
+	         json_boolean(s->engine_status), err);
+	a = json_array();
+	for (i = 0; a && i < s->n_containers; i++)
+		json_array_append_new(a, container_json(&s->containers[i], err));
+	pd__jset(o, "containers", a, err);
 	return o;
 }
 
@@ -506,6 +553,43 @@ static int read_notes(reader *rd, pd_snapshot *s, json_t *e, size_t i)
 	                            json_is_string(m) ? json_string_value(m) : NULL);
 }
 
+static int read_container(reader *rd, pd_snapshot *s, json_t *e, size_t i)
+{
+	pd_container *c;
+	json_t *ports, *p;
+	size_t k;
+	int r = pd_snapshot_add_container(s, &c);
+
+	if (r < 0)
+		return r;
+	if (!json_is_object(e) || get_str(e, "id", &c->id) < 0 ||
+	    get_str(e, "name", &c->name) < 0 || get_str(e, "image", &c->image) < 0 ||
+	    get_str(e, "state", &c->state) < 0 ||
+	    get_str(e, "project", &c->project) < 0 ||
+	    get_str(e, "service", &c->service) < 0 ||
+	    get_str(e, "engine", &c->engine) < 0)
+		return fail(rd, "containers", i, "bad container");
+	ports = json_object_get(e, "ports");
+	if (ports && !json_is_array(ports))
+		return fail(rd, "containers", i, "bad ports");
+	json_array_foreach(ports, k, p) {
+		pd_container_port cp;
+		int64_t hp, cport;
+
+		memset(&cp, 0, sizeof(cp));
+		if (!json_is_object(p) || get_proto(p, "proto", &cp.proto) < 0 ||
+		    get_addr(p, "host_address", false, &cp.host_addr) < 0 ||
+		    get_int(p, "host_port", 0, 65535, 0, &hp) < 0 ||
+		    get_int(p, "container_port", 0, 65535, 0, &cport) < 0)
+			return fail(rd, "containers", i, "bad port");
+		cp.host_port = (uint16_t)hp;
+		cp.container_port = (uint16_t)cport;
+		if (pd_container_add_port(c, &cp) < 0)
+			return PD_ENOMEM;
+	}
+	return 0;
+}
+
 static int tristate(json_t *o, const char *key)
 {
 	json_t *v = json_object_get(o, key);
@@ -584,8 +668,10 @@ int pd_snapshot_from_json(const char *text, size_t len, char *err,
 	    (r = read_array(&rd, s, root, "sockets", read_socket)) < 0 ||
 	    (r = read_array(&rd, s, root, "processes", read_process)) < 0 ||
 	    (r = read_array(&rd, s, root, "binds", read_bind)) < 0 ||
-	    (r = read_array(&rd, s, root, "notes", read_notes)) < 0)
+	    (r = read_array(&rd, s, root, "notes", read_notes)) < 0 ||
+	    (r = read_array(&rd, s, root, "containers", read_container)) < 0)
 		goto out;
+	s->engine_status = tristate(root, "engine_status");
 	*ret = s;
 	s = NULL;
 	r = 0;
