@@ -281,6 +281,24 @@ const pd_bind_result *pd_snapshot_find_bind(const pd_snapshot *s, pd_proto p,
 /* true when a is one of the machine's addresses (wildcards count). */
 bool pd_snapshot_has_addr(const pd_snapshot *s, const pd_addr *a);
 
+/* Containers (src/core/containers.c).  Active: running, paused or
+ * restarting, which hold their published ports. */
+bool pd_container_is_active(const pd_container *c);
+/* The container that publishes proto/addr/port on the host (addr NULL or
+ * family 0: any address; proto NONE: either), preferring an exact address
+ * and an active container; running_only: active ones only.  NULL when
+ * none.  Points into s. */
+const pd_container *pd_container_publishing(const pd_snapshot *s, pd_proto p,
+                                            const pd_addr *a, uint16_t port,
+                                            bool running_only);
+/* The command that frees or removes what c publishes, quoted for a POSIX
+ * shell: verb "stop" gives "docker stop NAME" or, for a Compose service,
+ * "docker compose -p PROJECT stop SERVICE" ("podman" for Podman); verb
+ * "rm" gives "docker rm NAME" / "docker compose -p P rm -f S".  Returns
+ * PD_ERANGE when buf is too small (the text is cut), PD_EINVAL. */
+int pd_container_command(const pd_container *c, const char *verb, char *buf,
+                         size_t size);
+
 /* Ceiling on a snapshot document. */
 #define PD_SNAPSHOT_MAX_BYTES (64u * 1024u * 1024u)
 
@@ -348,7 +366,9 @@ const char *pd_severity_name(pd_severity s);
 	X(DYNAMIC_RANGE_MISCONFIGURED, "dynamic_range_misconfigured",              \
 	  PD_SEV_WARNING)                                                          \
 	X(TIME_WAIT, "time_wait", PD_SEV_WARNING)                                  \
+	X(CONTAINER_CONFLICT, "container_conflict", PD_SEV_WARNING)                \
 	X(EVIDENCE_MISMATCH, "evidence_mismatch", PD_SEV_WARNING)                  \
+	X(COMPOSE_CLASH, "compose_clash", PD_SEV_ERROR)                            \
 	X(RESERVED_PORT, "reserved_port", PD_SEV_INFO)                             \
 	X(ADMINISTERED_EXCLUSION, "administered_exclusion", PD_SEV_INFO)           \
 	X(IPV6_UNAVAILABLE, "ipv6_unavailable", PD_SEV_INFO)                       \

@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "portdoctor/portdoctor.h"
+#include "probe.h"
 
 /* Exit statuses (docs/portdoctor.1.md). */
 enum {
@@ -29,6 +30,36 @@ typedef struct cli_opts {
 	int color; /* -1 auto, 0 never, 1 always */
 	const char *snapshot_path;
 	const char *output_path;
+	const char *input_path; /* -f FILE (explain) */
+	bool offline;           /* explain: do not check this machine */
+	bool no_engine;         /* --no-engine: do not ask Docker/Podman */
+	/* --from-netsh FILE (repeatable; "-" = standard input) */
+	const char **netsh_paths;
+	size_t n_netsh_paths;
+	/* compose: -f FILE (each one, also in input_path), --profile NAME,
+	 * --env-file FILE, --project-directory DIR, -p NAME */
+	const char **compose_files;
+	size_t n_compose_files;
+	const char **profiles;
+	size_t n_profiles;
+	const char *env_file;
+	const char *project_dir;
+	const char *project_name;
+	/* fix, reserve, kill, free, watch (cmd_fix.c, cmd_watch.c) */
+	bool apply;        /* --apply: change the system */
+	bool yes;          /* --yes: no confirmation prompt */
+	bool remove;       /* reserve --remove */
+	bool no_reserve;   /* fix on Windows: restart winnat without reserving */
+	bool until_free;   /* watch --until-free */
+	bool until_taken;  /* watch --until-taken */
+	const char *remedy_id;  /* --remedy ID */
+	const char *root_dir;   /* --root DIR (else $PORTDOCTOR_ROOT, "/") */
+	const char *signal_name; /* kill --signal SIG */
+	const char *binary;     /* fix --binary PATH (setcap) */
+	const char *count_text; /* free --count N */
+	const char *near_text;  /* free --near P */
+	const char *range_text; /* free --range LO-HI */
+	const char *interval_text; /* watch --interval SECONDS */
 	char **args; /* operands after the command */
 	size_t n_args;
 } cli_opts;
@@ -50,10 +81,41 @@ void cli_error(const char *fmt, ...) PD_PRINTF(1, 2);
 int cli_write_file(const char *path, const char *text);
 bool cli_color(const cli_opts *o);
 
+/* Targets with what the probe must look at for them (commands.c). */
+typedef struct plan {
+	pd_target *targets;
+	size_t n_targets;
+	pd_endpoint *binds;
+	size_t n_binds;
+	pd_range *ports;
+	size_t n_ports;
+} plan;
+
+/* Adds a target with its bind tests and ports; -1 when out of memory. */
+int plan_add(plan *p, const pd_target *t);
+void plan_done(plan *p);
+/* The snapshot to work on: --snapshot FILE, or this machine probed with
+ * po.  Returns an exit status (0 on success) and has said why. */
+int acquire(const cli_opts *o, const pd_probe_opts *po, pd_snapshot **ret);
+/* Prints a rendered document (r < 0: rendering failed), frees it, and
+ * returns an exit status. */
+int emit(int r, char *text);
+
+/* A snapshot of a Windows machine built from pasted netsh output
+ * (--from-netsh); prints its own errors and returns an EXIT_* status. */
+int cli_netsh_snapshot(const char *const *paths, size_t n, pd_snapshot **ret);
+
 int cmd_check(const cli_opts *o);
 int cmd_list(const cli_opts *o);
 int cmd_ranges(const cli_opts *o);
 int cmd_snapshot(const cli_opts *o);
 int cmd_doctor(const cli_opts *o);
+int cmd_compose(const cli_opts *o);
+int cmd_explain(const cli_opts *o);
+int cmd_fix(const cli_opts *o);
+int cmd_reserve(const cli_opts *o);
+int cmd_kill(const cli_opts *o);
+int cmd_free(const cli_opts *o);
+int cmd_watch(const cli_opts *o);
 
 #endif

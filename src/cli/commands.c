@@ -8,19 +8,8 @@
 
 #include "cli.h"
 #include "i18n.h"
-#include "probe.h"
 
-/* Targets parsed from the operands, with what the probe must look at. */
-typedef struct plan {
-	pd_target *targets;
-	size_t n_targets;
-	pd_endpoint *binds;
-	size_t n_binds;
-	pd_range *ports;
-	size_t n_ports;
-} plan;
-
-static void plan_done(plan *p)
+void plan_done(plan *p)
 {
 	free(p->targets);
 	free(p->binds);
@@ -28,7 +17,7 @@ static void plan_done(plan *p)
 	memset(p, 0, sizeof(*p));
 }
 
-static int plan_add(plan *p, const pd_target *t)
+int plan_add(plan *p, const pd_target *t)
 {
 	size_t nports = (size_t)(t->port_hi - t->port_lo) + 1, k;
 	pd_target *tt;
@@ -99,12 +88,23 @@ static int plan_from_args(const cli_opts *o, plan *p)
 }
 
 /* The snapshot to work on: recorded (--snapshot) or probed now. */
-static int acquire(const cli_opts *o, const pd_probe_opts *po,
-                   pd_snapshot **ret)
+int acquire(const cli_opts *o, const pd_probe_opts *po, pd_snapshot **ret)
 {
 	char err[512] = "";
 	int r;
 
+	if (o->n_netsh_paths) {
+		if (o->snapshot_path) {
+			cli_error(_("--from-netsh and --snapshot exclude each other"));
+			return EXIT_USAGE;
+		}
+		if (strcmp(o->command, "check") != 0 &&
+		    strcmp(o->command, "ranges") != 0) {
+			cli_error(_("--from-netsh works with check and ranges"));
+			return EXIT_USAGE;
+		}
+		return cli_netsh_snapshot(o->netsh_paths, o->n_netsh_paths, ret);
+	}
 	if (o->snapshot_path) {
 		r = pd_probe_replay(o->snapshot_path, err, sizeof(err), ret);
 		if (r < 0) {
@@ -122,7 +122,7 @@ static int acquire(const cli_opts *o, const pd_probe_opts *po,
 	return EXIT_OK;
 }
 
-static int emit(int r, char *text)
+int emit(int r, char *text)
 {
 	int ok;
 
@@ -160,6 +160,7 @@ int cmd_check(const cli_opts *o)
 	po.ports = p.ports;
 	po.n_ports = p.n_ports;
 	po.owners = 1;
+	po.containers = !o->no_engine;
 	ex = acquire(o, &po, &s);
 	if (ex)
 		goto out;
@@ -188,7 +189,7 @@ int cmd_list(const cli_opts *o)
 	pd_probe_opts po;
 	pd_snapshot *s = NULL;
 	char *text = NULL;
-	int ex;
+	int ex, r;
 
 	if (o->n_args) {
 		cli_error(_("list takes no operands (did you mean check?)"));
@@ -199,11 +200,13 @@ int cmd_list(const cli_opts *o)
 	po.tcp = o->tcp;
 	po.udp = o->udp;
 	po.owners = 2;
+	po.containers = !o->no_engine;
 	ex = acquire(o, &po, &s);
 	if (ex)
 		return ex;
-	ex = emit(o->json ? pd_render_list_json(s, &ro, &text) :
-	          pd_render_list_text(s, &ro, &text), text);
+	r = o->json ? pd_render_list_json(s, &ro, &text) :
+	    pd_render_list_text(s, &ro, &text);
+	ex = emit(r, text);
 	pd_snapshot_free(s);
 	return ex;
 }
@@ -219,7 +222,8 @@ int cmd_ranges(const cli_opts *o)
 	int ex, r;
 
 	if (o->n_args) {
-		cli_error(_("ranges takes no operands"));
+		cli_error(_("ranges takes no operands (but FILEs after "
+		            "--from-netsh)"));
 		return EXIT_USAGE;
 	}
 	memset(&po, 0, sizeof(po));
@@ -232,8 +236,11 @@ int cmd_ranges(const cli_opts *o)
 		pd_snapshot_free(s);
 		return EXIT_PROBE;
 	}
-	ex = emit(o->json ? pd_render_ranges_json(s, v, n, &text) :
-	          pd_render_ranges_text(s, v, n, &ro, &text), text);
+	/* Render first: the order in which emit()'s arguments are evaluated
+	 * is unspecified, and text must be set before it is read. */
+	r = o->json ? pd_render_ranges_json(s, v, n, &text) :
+	    pd_render_ranges_text(s, v, n, &ro, &text);
+	ex = emit(r, text);
 	for (i = 0; ex == EXIT_OK && i < n; i++)
 		if (v[i].severity >= PD_SEV_WARNING)
 			ex = EXIT_UNAVAILABLE;
@@ -288,6 +295,7 @@ int cmd_doctor(const cli_opts *o)
 	po.ports = p.ports;
 	po.n_ports = p.n_ports;
 	po.owners = 1;
+	po.containers = !o->no_engine;
 	ex = acquire(o, &po, &s);
 	if (ex)
 		goto out;
@@ -339,6 +347,7 @@ int cmd_snapshot(const cli_opts *o)
 	po.n_ports = p.n_ports;
 	po.listeners = true;
 	po.owners = 2;
+	po.containers = !o->no_engine;
 	ex = acquire(o, &po, &s);
 	if (ex)
 		goto out;

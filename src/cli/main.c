@@ -23,6 +23,7 @@ int main(int argc, char **argv)
 		cli_error("%s", err);
 		cli_usage(NULL, true);
 		free(o.args);
+		free(o.netsh_paths);
 		return EXIT_USAGE;
 	}
 	if (o.version) {
@@ -35,5 +36,6 @@ int main(int argc, char **argv)
 		ex = cli_find_command(o.command)->run(&o);
 	}
 	free(o.args);
+	free(o.netsh_paths);
 	return ex;
 }

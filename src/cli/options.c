@@ -5,6 +5,7 @@
  * the command differs between glibc (permutes) and other C libraries, and
  * the Windows build must behave the same.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,13 @@ static const cli_command commands[] = {
 	{"list", cmd_list},
 	{"ranges", cmd_ranges},
 	{"snapshot", cmd_snapshot},
+	{"compose", cmd_compose},
+	{"explain", cmd_explain},
+	{"fix", cmd_fix},
+	{"reserve", cmd_reserve},
+	{"kill", cmd_kill},
+	{"free", cmd_free},
+	{"watch", cmd_watch},
 	{NULL, NULL},
 };
 
@@ -54,6 +62,33 @@ static bool long_opt(const char *arg, const char *name, const char **value)
 	return false;
 }
 
+/* The value options of fix, reserve, kill, free and watch. */
+static bool fix_value_opt(const char *a, cli_opts *o, const char ***slot,
+                          const char **v)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} opts[] = {
+		{"--remedy", offsetof(cli_opts, remedy_id)},
+		{"--root", offsetof(cli_opts, root_dir)},
+		{"--signal", offsetof(cli_opts, signal_name)},
+		{"--binary", offsetof(cli_opts, binary)},
+		{"--count", offsetof(cli_opts, count_text)},
+		{"--near", offsetof(cli_opts, near_text)},
+		{"--range", offsetof(cli_opts, range_text)},
+		{"--interval", offsetof(cli_opts, interval_text)},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+		if (long_opt(a, opts[i].name, v)) {
+			*slot = (const char **)(void *)((char *)o + opts[i].off);
+			return true;
+		}
+	return false;
+}
+
 int cli_parse(int argc, char **argv, cli_opts *o, char *err, size_t errsize)
 {
 	int i;
@@ -61,8 +96,15 @@ int cli_parse(int argc, char **argv, cli_opts *o, char *err, size_t errsize)
 
 	memset(o, 0, sizeof(*o));
 	o->color = -1;
-	o->args = calloc((size_t)argc + 1, sizeof(*o->args));
-	if (!o->args) {
+	/* One allocation holds the operands and compose's -f and --profile
+	 * lists, so main() frees them all with o->args. */
+	o->args = calloc(3 * ((size_t)argc + 1), sizeof(*o->args));
+	if (o->args) {
+		o->compose_files = (const char **)(o->args + argc + 1);
+		o->profiles = (const char **)(o->args + 2 * (argc + 1));
+	}
+	o->netsh_paths = calloc((size_t)argc + 1, sizeof(*o->netsh_paths));
+	if (!o->args || !o->netsh_paths) {
 		snprintf(err, errsize, "out of memory");
 		return -1;
 	}
@@ -113,6 +155,44 @@ int cli_parse(int argc, char **argv, cli_opts *o, char *err, size_t errsize)
 			slot = &o->snapshot_path;
 		} else if (strcmp(a, "-o") == 0 || long_opt(a, "--output", &v)) {
 			slot = &o->output_path;
+		} else if (long_opt(a, "--from-netsh", &v)) {
+			slot = &o->netsh_paths[o->n_netsh_paths++];
+		} else if (strcmp(a, "-f") == 0 || long_opt(a, "--file", &v)) {
+			slot = &o->input_path;
+		} else if (strcmp(a, "--offline") == 0) {
+			o->offline = true;
+		} else if (strcmp(a, "--no-engine") == 0) {
+			o->no_engine = true;
+		} else if (long_opt(a, "--profile", &v)) {
+			slot = &o->profiles[o->n_profiles++];
+		} else if (long_opt(a, "--env-file", &v)) {
+			slot = &o->env_file;
+		} else if (long_opt(a, "--project-directory", &v)) {
+			slot = &o->project_dir;
+		} else if (strcmp(a, "-p") == 0 || long_opt(a, "--project-name", &v)) {
+			slot = &o->project_name;
+		} else if (strcmp(a, "--apply") == 0) {
+			o->apply = true;
+		} else if (strcmp(a, "-y") == 0 || strcmp(a, "--yes") == 0) {
+			o->yes = true;
+		} else if (strcmp(a, "--remove") == 0) {
+			o->remove = true;
+		} else if (strcmp(a, "--no-reserve") == 0) {
+			o->no_reserve = true;
+		} else if (strcmp(a, "--until-free") == 0) {
+			o->until_free = true;
+		} else if (strcmp(a, "--until-taken") == 0) {
+			o->until_taken = true;
+		} else if (fix_value_opt(a, o, &slot, &v)) {
+			if (!v) {
+				if (i + 1 >= argc || !*argv[i + 1]) {
+					snprintf(err, errsize, "%s needs a value", a);
+					return -1;
+				}
+				v = argv[++i];
+			}
+			*slot = v;
+			slot = NULL;
 		} else {
 			snprintf(err, errsize, "unknown option '%s'", a);
 			return -1;
@@ -130,9 +210,17 @@ int cli_parse(int argc, char **argv, cli_opts *o, char *err, size_t errsize)
 				return -1;
 			}
 			*slot = v;
+			if (slot == &o->input_path) /* compose: -f repeats */
+				o->compose_files[o->n_compose_files++] = v;
 		}
 	}
 	if (!o->command)
 		o->command = "doctor";
+	/* ranges --from-netsh FILE...: its operands are more pasted files. */
+	if (o->n_netsh_paths && strcmp(o->command, "ranges") == 0) {
+		for (i = 0; i < (int)o->n_args; i++)
+			o->netsh_paths[o->n_netsh_paths++] = o->args[i];
+		o->n_args = 0;
+	}
 	return 0;
 }

@@ -6,12 +6,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <time.h>
 #ifdef _WIN32
 #include <io.h>
+#include <process.h>
 #define isatty _isatty
 #define fileno _fileno
 #else
 #include <unistd.h>
+#endif
+#ifndef O_BINARY
+#define O_BINARY 0
 #endif
 
 #include "cli.h"
@@ -55,35 +62,86 @@ bool cli_color(const cli_opts *o)
 	return isatty(fileno(stdout)) != 0;
 }
 
-/* Write to a temporary file beside path, then rename over it, so a full
- * disk or an interrupted run never leaves a half-written snapshot. */
+/* Writes all of text to an open descriptor; -1 with errno on failure. */
+static int write_all(int fd, const char *text, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, text, n > 65536 ? 65536 : n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		text += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* A target that exists and is not a regular file (/dev/stdout, a FIFO,
+ * /dev/full) is written in place: renaming over it would replace a device
+ * node with a file. */
+static int write_in_place(const char *path, const char *text, size_t n)
+{
+	int fd = open(path, O_WRONLY | O_APPEND);
+	int saved;
+
+	if (fd < 0 || write_all(fd, text, n) < 0) {
+		saved = errno;
+		if (fd >= 0)
+			close(fd);
+		cli_error("%s: %s", path, strerror(saved));
+		return -1;
+	}
+	if (close(fd) != 0) {
+		cli_error("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Write to a new temporary file beside path (O_EXCL: never through a
+ * planted link, never shared with a concurrent run), then rename it over
+ * path, so a full disk or an interrupted run never leaves a half-written
+ * snapshot. */
 int cli_write_file(const char *path, const char *text)
 {
 	size_t n = strlen(text), plen = strlen(path);
-	char *tmp = malloc(plen + 16);
-	FILE *f;
-	int saved;
+	char *tmp = malloc(plen + 32);
+	struct stat st;
+	unsigned seed = (unsigned)time(NULL) ^ ((unsigned)getpid() << 8);
+	int fd = -1, tries, saved;
 
 	if (!tmp) {
 		cli_error("out of memory");
 		return -1;
 	}
-	snprintf(tmp, plen + 16, "%s.tmp%05u", path, (unsigned)(rand() % 100000));
-	f = fopen(tmp, "wb");
-	if (!f) {
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		free(tmp);
+		return write_in_place(path, text, n);
+	}
+	for (tries = 0; tries < 100 && fd < 0; tries++) {
+		seed = seed * 1103515245u + 12345u;
+		snprintf(tmp, plen + 32, "%s.tmp%08x", path, seed);
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_BINARY, 0644);
+		if (fd < 0 && errno != EEXIST)
+			break;
+	}
+	if (fd < 0) {
 		cli_error("%s: %s", path, strerror(errno));
 		free(tmp);
 		return -1;
 	}
-	if (fwrite(text, 1, n, f) != n || fflush(f) != 0) {
+	if (write_all(fd, text, n) < 0) {
 		saved = errno;
-		fclose(f);
+		close(fd);
 		remove(tmp);
 		cli_error("%s: %s", path, strerror(saved));
 		free(tmp);
 		return -1;
 	}
-	if (fclose(f) != 0) {
+	if (close(fd) != 0) {
 		saved = errno;
 		remove(tmp);
 		cli_error("%s: %s", path, strerror(saved));

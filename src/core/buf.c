@@ -106,8 +106,12 @@ char *pd_buf_steal(pd_buf *b)
 
 	if (b->err)
 		return NULL;
-	if (!b->data && grow(b, 0) < 0)
-		return NULL;
+	if (!b->data) {
+		/* Nothing was ever appended: hand out "", not raw memory. */
+		if (grow(b, 0) < 0)
+			return NULL;
+		b->data[0] = '\0';
+	}
 	p = b->data;
 	b->data = NULL;
 	b->len = b->cap = 0;

@@ -22,17 +22,95 @@
 #include <string.h>
 
 #include "buf.h"
+#include "docker.h"
 #include "i18n.h"
 #include "portdoctor/portdoctor.h"
 
 /* Windows' default dynamic range starts here (KB929851). */
 #define WIN_DYNAMIC_DEFAULT_START 49152
 
+/* Sockets and bind results grouped by port (a counting sort), so that a
+ * check of 1-65535 against thousands of sockets stays linear. */
+typedef struct port_index {
+	size_t *sock;      /* socket indexes ordered by local port */
+	size_t *sock_at;   /* [port] .. [port + 1]: the range in sock */
+	size_t *bind;      /* bind indexes ordered by port */
+	size_t *bind_at;
+} port_index;
+
 typedef struct ctx {
 	const pd_snapshot *snap;
 	pd_result *res;
 	bool is_windows;
+	const port_index *idx;
 } ctx;
+
+static void port_index_done(port_index *x)
+{
+	free(x->sock);
+	free(x->sock_at);
+	free(x->bind);
+	free(x->bind_at);
+}
+
+/* order[] gets 0..n-1 sorted by key(i); at[] (65537 entries) the starts. */
+static int bucket(size_t n, const void *base, size_t stride, size_t key_off,
+                  size_t **ret_order, size_t **ret_at)
+{
+	size_t *order = malloc((n ? n : 1) * sizeof(*order));
+	size_t *at = calloc(65537 + 1, sizeof(*at));
+	size_t i;
+
+	if (!order || !at) {
+		free(order);
+		free(at);
+		return PD_ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		uint16_t port;
+
+		memcpy(&port, (const char *)base + i * stride + key_off, sizeof(port));
+		at[(size_t)port + 2]++;
+	}
+	for (i = 2; i < 65537 + 1; i++)
+		at[i] += at[i - 1];
+	for (i = 0; i < n; i++) {
+		uint16_t port;
+
+		memcpy(&port, (const char *)base + i * stride + key_off, sizeof(port));
+		order[at[(size_t)port + 1]++] = i;
+	}
+	*ret_order = order;
+	*ret_at = at;
+	return 0;
+}
+
+static int port_index_build(const pd_snapshot *s, port_index *x)
+{
+	memset(x, 0, sizeof(*x));
+	if (bucket(s->n_sockets, s->sockets, sizeof(pd_socket),
+	           offsetof(pd_socket, local_port), &x->sock, &x->sock_at) < 0 ||
+	    bucket(s->n_binds, s->binds, sizeof(pd_bind_result),
+	           offsetof(pd_bind_result, port), &x->bind, &x->bind_at) < 0) {
+		port_index_done(x);
+		return PD_ENOMEM;
+	}
+	return 0;
+}
+
+static const pd_bind_result *find_bind(const ctx *c, pd_proto p,
+                                       const pd_addr *a, uint16_t port)
+{
+	size_t k;
+
+	for (k = c->idx->bind_at[port]; k < c->idx->bind_at[port + 1]; k++) {
+		const pd_bind_result *b = &c->snap->binds[c->idx->bind[k]];
+
+		if (b->proto == p && pd_addr_equal(&b->addr, a))
+			return b;
+	}
+	return NULL;
+}
 
 static bool ranges_match(const pd_range *r, pd_proto proto, pd_family fam,
                          uint16_t port)
@@ -201,6 +279,68 @@ static bool contains_word(const char *hay, const char *needle)
 	return hay && strstr(hay, needle) != NULL;
 }
 
+/* Programs that hold ports for someone else: the user asks "what is
+ * com.docker.backend.exe?", and the answer is where the port really goes. */
+static const struct {
+	const char *image; /* without ".exe", compared ASCII case-insensitively */
+	const char *what;
+} forwarders[] = {
+	{"com.docker.backend", "Docker Desktop's port forwarder: a running "
+	                       "container publishes this port"},
+	{"com.docker.proxy", "Docker Desktop's port proxy (older versions): a "
+	                     "running container publishes this port"},
+	{"vpnkit", "Docker Desktop's port forwarder (vpnkit, older versions): a "
+	           "running container publishes this port"},
+	{"wslrelay", "the WSL2 localhost relay: a program inside a WSL2 "
+	             "distribution listens on this port"},
+	{"wslhost", "the WSL2 localhost forwarder (older WSL): a program inside "
+	            "a WSL2 distribution listens on this port"},
+};
+
+/* Locale-free: the name comes from the process table, not from the user. */
+static bool image_is(const char *name, const char *image)
+{
+	size_t n = strlen(image), i;
+
+	if (!name)
+		return false;
+	for (i = 0; i < n; i++) {
+		char c = name[i];
+
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (c != image[i])
+			return false;
+	}
+	return name[n] == '\0' || strcmp(name + n, ".exe") == 0 ||
+	       strcmp(name + n, ".EXE") == 0;
+}
+
+static const char *forwarder_what(const pd_process *p)
+{
+	size_t i;
+
+	for (i = 0; p && i < sizeof(forwarders) / sizeof(forwarders[0]); i++)
+		if (image_is(p->name, forwarders[i].image))
+			return forwarders[i].what;
+	return NULL;
+}
+
+/* Whether an excluded_range finding for the same ports stands already. */
+static bool same_range_reported(const ctx *c, const pd_range *r)
+{
+	size_t i;
+
+	for (i = 0; i < c->res->n_findings; i++) {
+		const pd_finding *f = &c->res->findings[i];
+
+		if (f->code == PD_F_EXCLUDED_RANGE && f->range &&
+		    f->range->start == r->start && f->range->end == r->end)
+			return true;
+	}
+	return false;
+}
+
 /* Whether a holder finding with exactly these sockets stands already: a
  * dual-stack socket holds both halves of a bare port, and is one cause. */
 static bool same_holders_reported(const ctx *c, const size_t *idx, size_t n)
@@ -238,6 +378,10 @@ static int report_holders(ctx *c, const pd_endpoint *ep, const size_t *idx,
 		f = add_finding(c, PD_F_PORTPROXY, ep,
 		                _("%s is held by a `netsh interface portproxy` rule "
 		                  "(IP Helper service, pid %d)"), e, p->pid);
+	} else if (n && forwarder_what(p)) {
+		f = add_finding(c, PD_F_IN_USE, ep,
+		                _("%s is in use by %s (pid %d), %s"), e, p->name,
+		                p->pid, _(forwarder_what(p)));
 	} else if (n) {
 		f = add_finding(c, PD_F_IN_USE, ep,
 		                n == 1 ? _("%s is in use by %zu socket") :
@@ -249,6 +393,7 @@ static int report_holders(ctx *c, const pd_endpoint *ep, const size_t *idx,
 	}
 	if (!f || attach_sockets(f, idx, n) < 0)
 		return PD_ENOMEM;
+	f->container = pd__holder_container(c->snap, ep, idx, n);
 	if (b) {
 		f->bind_err = b->err;
 		f->os_code = b->os_code;
@@ -261,24 +406,25 @@ static int diagnose_endpoint(ctx *c, const pd_endpoint *ep, bool required,
                              bool *ret_ok, bool *ret_tested)
 {
 	const pd_snapshot *s = c->snap;
-	const pd_bind_result *b = pd_snapshot_find_bind(s, ep->proto, &ep->addr,
-	                                                ep->port);
-	size_t *hold = NULL, n_hold = 0, n_sure = 0, *tw = NULL, n_tw = 0, i;
+	const pd_bind_result *b = find_bind(c, ep->proto, &ep->addr, ep->port);
+	size_t *hold = NULL, n_hold = 0, n_sure = 0, *tw = NULL, n_tw = 0, i, k;
+	size_t lo = c->idx->sock_at[ep->port], hi = c->idx->sock_at[ep->port + 1];
 	char e[96];
 	pd_finding *f;
 	int r = PD_ENOMEM;
 	const pd_range *ex;
 
 	ep_text(ep, e, sizeof(e));
-	if (s->n_sockets) {
-		hold = malloc(s->n_sockets * sizeof(*hold));
-		tw = malloc(s->n_sockets * sizeof(*tw));
+	if (hi > lo) {
+		hold = malloc((hi - lo) * sizeof(*hold));
+		tw = malloc((hi - lo) * sizeof(*tw));
 		if (!hold || !tw)
 			goto out;
 	}
-	for (i = 0; i < s->n_sockets; i++) {
-		const pd_socket *sk = &s->sockets[i];
+	for (k = lo; k < hi; k++) {
+		const pd_socket *sk = &s->sockets[c->idx->sock[k]];
 
+		i = c->idx->sock[k];
 		if (!overlaps(ep, sk))
 			continue;
 		if (!blocks(sk)) {
@@ -403,16 +549,40 @@ static int diagnose_endpoint(ctx *c, const pd_endpoint *ep, bool required,
 			f->os_name = b->os_name;
 		}
 	}
-	if (ex) {
+	if (ex && same_range_reported(c, ex)) {
+		/* The IPv6 list usually repeats the IPv4 block: one cause. */
+	} else if (ex && ex->start == ex->end) {
+		/* Single-port exclusions are not WinNAT's blocks. */
 		f = add_finding(c, PD_F_EXCLUDED_RANGE, ep,
-		                _("%s lies in the excluded port range %u-%u, "
-		                  "reserved at run time by WinNAT/HNS (Hyper-V, WSL2, "
-		                  "Docker Desktop); binding it fails with WSAEACCES "
-		                  "10013 \"forbidden by its access permissions\""),
-		                e, ex->start, ex->end);
+		                _("%s is excluded on its own (range %u-%u): "
+		                  "single-port exclusions usually belong to an "
+		                  "http.sys listener (IIS, WinRM, WSDAPI, SSDP) or "
+		                  "a program's installer; binding it fails with "
+		                  "WSAEACCES 10013 \"forbidden by its access "
+		                  "permissions\""), e, ex->start, ex->end);
 		if (!f)
 			goto out;
 		f->range = ex;
+	} else if (ex) {
+		f = add_finding(c, PD_F_EXCLUDED_RANGE, ep,
+		                _("%s lies in the excluded port range %u-%u "
+		                  "(%u ports), reserved at run time by WinNAT/HNS for "
+		                  "Hyper-V, WSL2, Docker Desktop or Windows "
+		                  "containers (they take blocks of 100, HNS load "
+		                  "balancers 64); binding it fails with WSAEACCES "
+		                  "10013 \"forbidden by its access permissions\""),
+		                e, ex->start, ex->end,
+		                (unsigned)(ex->end - ex->start) + 1);
+		if (!f)
+			goto out;
+		f->range = ex;
+	}
+	if (ex && b && b->err == PD_EACCES) {
+		/* The refused bind is this finding's proof (10013). */
+		f = &c->res->findings[c->res->n_findings - 1];
+		f->bind_err = b->err;
+		f->os_code = b->os_code;
+		f->os_name = b->os_name;
 	}
 	if (n_tw && !has_finding(c->res, PD_F_TIME_WAIT)) {
 		f = add_finding(c, PD_F_TIME_WAIT, ep,
@@ -459,12 +629,17 @@ static int diagnose_port(ctx *c, const pd_endpoint *ep, bool bind_refused)
 	if (r) {
 		if (c->is_windows && r->start < WIN_DYNAMIC_DEFAULT_START &&
 		    port < WIN_DYNAMIC_DEFAULT_START) {
+			const char *fam = r->family == PD_FAMILY_V4 ? "ipv4 " :
+			                  r->family == PD_FAMILY_V6 ? "ipv6 " : "";
+
 			f = add_finding(c, PD_F_DYNAMIC_RANGE_MISCONFIGURED, ep,
-			                _("the %s dynamic port range starts at %u instead "
-			                  "of 49152, so WinNAT/Hyper-V reserve blocks of "
-			                  "common ports such as %u; the default is "
-			                  "49152-65535"),
-			                pd_proto_name(ep->proto), r->start, port);
+			                _("the %s%s dynamic port range is %u-%u instead "
+			                  "of 49152-65535: WinNAT (Hyper-V, WSL2, Docker "
+			                  "Desktop) reserves its blocks inside the "
+			                  "dynamic range, so with a range starting at %u "
+			                  "those blocks land on common ports such as %u"),
+			                fam, pd_proto_name(ep->proto), r->start, r->end,
+			                r->start, port);
 			if (!f)
 				return PD_ENOMEM;
 			f->range = r;
@@ -537,6 +712,28 @@ static int note_unknown_owners(ctx *c)
 	return 0;
 }
 
+/* Created or stopped containers that publish the port: each conflicts
+ * the moment it starts. */
+static int report_idle_containers(ctx *c, const pd_endpoint *eps, size_t n)
+{
+	const pd_container *cs[16];
+	size_t k, m = pd__containers_conflicting(c->snap, eps, n, cs, 16);
+	pd_finding *f;
+
+	for (k = 0; k < m; k++) {
+		f = add_finding(c, PD_F_CONTAINER_CONFLICT, &eps[0],
+		                _("%s container %s publishes port %u/%s: starting "
+		                  "it will conflict"),
+		                cs[k]->state ? cs[k]->state : _("stopped"),
+		                cs[k]->name ? cs[k]->name : cs[k]->id ? cs[k]->id :
+		                "?", eps[0].port, pd_proto_name(eps[0].proto));
+		if (!f)
+			return PD_ENOMEM;
+		f->container = cs[k];
+	}
+	return 0;
+}
+
 static int diagnose_one(ctx *c, const pd_target *t, uint16_t port)
 {
 	pd_endpoint eps[2];
@@ -556,20 +753,29 @@ static int diagnose_one(ctx *c, const pd_target *t, uint16_t port)
 			return r;
 		all_ok = all_ok && ok;
 		all_tested = all_tested && tested;
-		b = pd_snapshot_find_bind(c->snap, eps[i].proto, &eps[i].addr, port);
+		b = find_bind(c, eps[i].proto, &eps[i].addr, port);
 		if (b && b->err == PD_EACCES)
 			refused = true;
 	}
 	r = diagnose_port(c, &eps[0], refused);
 	if (r < 0)
 		return r;
+	r = report_idle_containers(c, eps, n);
+	if (r < 0)
+		return r;
 	r = note_unknown_owners(c);
 	if (r < 0)
 		return r;
 	if (!all_tested) {
+		const pd_snapshot *s = c->snap;
+
 		if (!add_finding(c, PD_F_NOT_TESTED, &eps[0],
+		                 s->n_sockets || s->sockets_complete ?
 		                 _("no bind test was recorded for port %u: the "
-		                   "verdict rests on the socket list and ranges alone"),
+		                   "verdict rests on the socket list and ranges alone") :
+		                 _("no bind test was recorded for port %u and no "
+		                   "socket was listed: the verdict rests on the port "
+		                   "ranges alone"),
 		                 port))
 			return PD_ENOMEM;
 		/* Evidence alone: unavailable when any error finding stands. */
@@ -609,6 +815,7 @@ int pd_diagnose(const pd_snapshot *snap, const pd_target *targets,
                 size_t n_targets, pd_report **ret)
 {
 	pd_report *rep;
+	port_index idx;
 	size_t i, total = 0, k = 0;
 	int r = PD_ENOMEM;
 
@@ -621,9 +828,13 @@ int pd_diagnose(const pd_snapshot *snap, const pd_target *targets,
 		if (total > PD_TARGET_MAX_PORTS)
 			return PD_ERANGE;
 	}
-	rep = calloc(1, sizeof(*rep));
-	if (!rep)
+	if (port_index_build(snap, &idx) < 0)
 		return PD_ENOMEM;
+	rep = calloc(1, sizeof(*rep));
+	if (!rep) {
+		port_index_done(&idx);
+		return PD_ENOMEM;
+	}
 	rep->snap = snap;
 	if (total && !(rep->results = calloc(total, sizeof(*rep->results))))
 		goto fail;
@@ -631,7 +842,7 @@ int pd_diagnose(const pd_snapshot *snap, const pd_target *targets,
 		unsigned port;
 
 		for (port = targets[i].port_lo; port <= targets[i].port_hi; port++) {
-			ctx c = {snap, &rep->results[k], false};
+			ctx c = {snap, &rep->results[k], false, &idx};
 
 			c.is_windows = snap->os && strcmp(snap->os, "windows") == 0;
 			rep->results[k].target = targets[i];
@@ -642,9 +853,11 @@ int pd_diagnose(const pd_snapshot *snap, const pd_target *targets,
 				goto fail;
 		}
 	}
+	port_index_done(&idx);
 	*ret = rep;
 	return 0;
 fail:
+	port_index_done(&idx);
 	pd_report_free(rep);
 	return r;
 }

@@ -20,4 +20,10 @@ void pd__jset(json_t *o, const char *key, json_t *v, int *err);
 /* Dumps compact or indented JSON with a trailing newline into *ret. */
 int pd__jdump(json_t *root, bool pretty, char **ret_text);
 
+/* Pieces of the output documents (render_json.c). */
+json_t *pd__result_json(const pd_snapshot *s, const pd_result *r, int *err);
+json_t *pd__host_json(const pd_snapshot *s, int *err);
+/* A container as the snapshot writes it (snapshot_json.c). */
+json_t *pd__container_json(const pd_container *c, int *err);
+
 #endif

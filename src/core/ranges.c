@@ -121,7 +121,13 @@ static void check_dynamic(vlist *l, const pd_snapshot *s, bool windows)
 		}
 		pd_buf_done(&b);
 	}
-	if (!s->n_dynamic)
+	if (!s->n_dynamic && windows)
+		add(l, "dynamic", PD_SEV_INFO, NULL,
+		    _("the dynamic port range is not known: `netsh int ipv4 show "
+		      "dynamicport tcp` (and ipv6, udp) shows it; a range that "
+		      "starts below 49152 is the usual reason WinNAT takes common "
+		      "ports"));
+	else if (!s->n_dynamic)
 		add(l, "dynamic", PD_SEV_INFO, NULL,
 		    _("the ephemeral port range is not known"));
 }
@@ -160,10 +166,32 @@ static void check_unprivileged(vlist *l, const pd_snapshot *s)
 		      "Podman cannot publish them"), start);
 }
 
+static bool has_note(const pd_snapshot *s, const char *code)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_notes; i++)
+		if (s->notes[i].code && strcmp(s->notes[i].code, code) == 0)
+			return true;
+	return false;
+}
+
 static void check_excluded(vlist *l, const pd_snapshot *s)
 {
 	size_t i;
 
+	/* An empty list is news only when netsh was heard: the probe notes a
+	 * netsh that failed or printed nothing, --from-netsh a paste without
+	 * that output. */
+	if (!s->n_excluded && (has_note(s, "excluded_unknown") ||
+	                       has_note(s, "netsh_failed") ||
+	                       has_note(s, "netsh_empty"))) {
+		add(l, "excluded", PD_SEV_INFO, NULL,
+		    _("the excluded port ranges are not known: `netsh int ipv4 "
+		      "show excludedportrange protocol=tcp` (and ipv6, udp) shows "
+		      "them"));
+		return;
+	}
 	if (!s->n_excluded) {
 		add(l, "excluded", PD_SEV_INFO, NULL,
 		    _("no excluded port ranges"));
@@ -183,11 +211,21 @@ static void check_excluded(vlist *l, const pd_snapshot *s)
 			    _("%s%s%u-%u is an administered exclusion: kept from "
 			      "WinNAT and ephemeral use, explicit binds work"),
 			    label, *label ? " " : "", r->start, r->end);
+		else if (n && r->start == r->end)
+			add(l, "excluded", PD_SEV_WARNING, r,
+			    _("%s%s%u is excluded on its own (usually an http.sys "
+			      "listener's or an installer's reservation), a common "
+			      "port"), label, *label ? " " : "", r->start);
 		else if (n)
 			add(l, "excluded", PD_SEV_WARNING, r,
 			    _("%s%s%u-%u is excluded (reserved by WinNAT/HNS) and takes "
 			      "common ports: %s"), label, *label ? " " : "", r->start,
 			    r->end, b.data);
+		else if (r->start == r->end)
+			add(l, "excluded", PD_SEV_INFO, r,
+			    _("%s%s%u is excluded on its own (usually an http.sys "
+			      "listener's or an installer's reservation)"), label,
+			    *label ? " " : "", r->start);
 		else
 			add(l, "excluded", PD_SEV_INFO, r,
 			    _("%s%s%u-%u is excluded (reserved by WinNAT/HNS)"), label,

@@ -17,6 +17,10 @@ void pd__put_owner_short(pd_buf *b, const pd_snapshot *s, const pd_socket *sk);
 void pd__put_target(pd_buf *b, const pd_target *t, uint16_t port);
 void pd__put_notes(pd_buf *b, const pd_snapshot *s, const pd_render_opts *o);
 void pd__format_time(int64_t t, char *buf, size_t size);
+/* One check result, every line prefixed with indent. */
+void pd__render_result_text(pd_buf *b, const pd_snapshot *s,
+                            const pd_result *res, const pd_render_opts *o,
+                            const char *indent);
 /* Steals b's text into *ret, or returns b's error. */
 int pd__buf_finish(pd_buf *b, char **ret);
 

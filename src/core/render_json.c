@@ -7,8 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "docker.h"
 #include "json_util.h"
 #include "portdoctor/portdoctor.h"
+
+json_t *pd__container_brief_json(const pd_container *c, int *err);
 
 bool pd__list_wants(const pd_socket *sk, const pd_render_opts *o);
 int pd__list_sockets(const pd_snapshot *s, const pd_render_opts *o,
@@ -146,6 +149,9 @@ static json_t *finding_json(const pd_snapshot *s, const pd_finding *f,
 			json_array_append_new(a, pd__jaddr(&s->addrs[i].addr));
 		pd__jset(o, "local_addresses", a, err);
 	}
+	if (f->container)
+		pd__jset(o, "container", pd__container_brief_json(f->container, err),
+		         err);
 	return o;
 }
 
@@ -164,8 +170,6 @@ static json_t *target_json(const pd_target *t, uint16_t port, int *err)
 	pd__jset(o, "port", json_integer(port), err);
 	return o;
 }
-
-json_t *pd__result_json(const pd_snapshot *s, const pd_result *r, int *err);
 
 json_t *pd__result_json(const pd_snapshot *s, const pd_result *r, int *err)
 {
@@ -187,7 +191,7 @@ json_t *pd__result_json(const pd_snapshot *s, const pd_result *r, int *err)
 	return o;
 }
 
-static json_t *host_json(const pd_snapshot *s, int *err)
+json_t *pd__host_json(const pd_snapshot *s, int *err)
 {
 	json_t *o = json_object(), *notes = json_array();
 	size_t i;
@@ -203,6 +207,20 @@ static json_t *host_json(const pd_snapshot *s, int *err)
 	pd__jset(o, "hostname", pd__jstr(s->hostname), err);
 	pd__jset(o, "privileged", json_boolean(s->privileged), err);
 	pd__jset(o, "owners_partial", json_boolean(s->owners_partial), err);
+	if (s->os && strcmp(s->os, "windows") == 0) {
+		json_t *w = json_object();
+
+		if (w) {
+			pd__jset(w, "winnat_running", pd__jtristate(s->winnat_running),
+			         err);
+			pd__jset(w, "hyperv_present", pd__jtristate(s->hyperv_present),
+			         err);
+			pd__jset(w, "wsl_present", pd__jtristate(s->wsl_present), err);
+			pd__jset(w, "docker_desktop_present",
+			         pd__jtristate(s->docker_desktop_present), err);
+		}
+		pd__jset(o, "windows", w, err);
+	}
 	for (i = 0; i < s->n_notes; i++) {
 		json_t *n = json_object();
 
@@ -236,7 +254,7 @@ static json_t *doc(const char *schema, const pd_snapshot *s, int *err)
 	if (!o)
 		return NULL;
 	pd__jset(o, "schema", json_string(schema), err);
-	pd__jset(o, "host", host_json(s, err), err);
+	pd__jset(o, "host", pd__host_json(s, err), err);
 	return o;
 }
 
@@ -282,6 +300,9 @@ int pd_render_list_json(const pd_snapshot *s, const pd_render_opts *o,
 			pd__jset(e, "owners", owners, &err);
 		else
 			json_decref(owners);
+		if (e && pd__socket_container(s, sk))
+			pd__jset(e, "container", pd__container_brief_json(
+			         pd__socket_container(s, sk), &err), &err);
 		json_array_append_new(a, e);
 	}
 	free(idx);

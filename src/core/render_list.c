@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "docker.h"
 #include "i18n.h"
 #include "portdoctor/portdoctor.h"
 #include "render.h"
@@ -111,9 +112,10 @@ int pd_render_list_text(const pd_snapshot *s, const pd_render_opts *o,
 		pd_buf_done(&ep);
 		if (!p) {
 			pd_buf_printf(&b, "%-8s %s\n", "-",
-			              sk->owner_status == PD_OWNER_DENIED ?
-			              _("(permission denied: run as root)") :
-			              _("(owner unknown)"));
+			              sk->owner_status != PD_OWNER_DENIED ?
+			              _("(owner unknown)") : s->privileged ?
+			              _("(a process that denies inspection)") :
+			              _("(permission denied: run as root)"));
 			continue;
 		}
 		pd_buf_printf(&b, "%-8d ", p->pid);
@@ -125,6 +127,11 @@ int pd_render_list_text(const pd_snapshot *s, const pd_render_opts *o,
 		pd__put_safe(&name, p->user, 32);
 		pd_buf_printf(&b, "%-10s ", name.data ? name.data : "?");
 		pd_buf_done(&name);
+		if (pd__socket_container(s, sk)) {
+			pd_buf_puts(&b, _("container "));
+			pd__put_container(&b, pd__socket_container(s, sk));
+			pd_buf_puts(&b, ": ");
+		}
 		pd__put_safe(&b, p->cmdline ? p->cmdline : p->exe,
 		             o->verbose ? 0 : 120);
 		if (sk->n_pids > 1)
@@ -136,6 +143,35 @@ int pd_render_list_text(const pd_snapshot *s, const pd_render_opts *o,
 	free(idx);
 	pd__put_notes(&b, s, o);
 	return pd__buf_finish(&b, ret);
+}
+
+/* What on a Windows machine makes ports disappear, when the probe could
+ * tell: one line, or nothing (a snapshot built from a netsh paste knows
+ * none of it). */
+static void put_windows_context(pd_buf *b, const pd_snapshot *s)
+{
+	static const char *const st[3][3] = {
+		{"unknown", "stopped", "running"},
+		{"unknown", "absent", "present"},
+		{"unknown", "not installed", "installed"},
+	};
+	int v[4] = {s->winnat_running, s->hyperv_present, s->wsl_present,
+	            s->docker_desktop_present};
+	int i, known = 0;
+
+	if (!s->os || strcmp(s->os, "windows") != 0)
+		return;
+	for (i = 0; i < 4; i++) {
+		v[i] = v[i] < 0 ? 0 : v[i] ? 2 : 1;
+		known += v[i] != 0;
+	}
+	if (!known)
+		return;
+	pd_buf_printf(b, _("Windows: WinNAT %s, Hyper-V %s, WSL %s, Docker "
+	                   "Desktop %s; %s\n"), _(st[0][v[0]]), _(st[1][v[1]]),
+	              _(st[1][v[2]]), _(st[2][v[3]]),
+	              s->privileged ? _("elevated") :
+	              _("not elevated (fixes need an administrator)"));
 }
 
 static void put_verdicts(pd_buf *b, const pd_verdict *v, size_t n,
@@ -162,6 +198,7 @@ int pd_render_ranges_text(const pd_snapshot *s, const pd_verdict *v, size_t n,
 	if (s->os)
 		pd_buf_printf(&b, " (%s)", s->os);
 	pd_buf_puts(&b, ":\n");
+	put_windows_context(&b, s);
 	put_verdicts(&b, v, n, o);
 	pd__put_notes(&b, s, o);
 	return pd__buf_finish(&b, ret);
@@ -223,8 +260,14 @@ int pd_render_doctor_text(const pd_report *r, const pd_verdict *v, size_t n,
 		pd_buf_putc(&b, ' ');
 		pd__put_safe(&b, s->os_detail, 64);
 	}
-	pd_buf_printf(&b, "%s)\n\n", s->privileged ? _(", as root") :
-	              _(", not root: some owners stay unknown"));
+	if (s->os && strcmp(s->os, "windows") == 0)
+		pd_buf_printf(&b, "%s)\n", s->privileged ? _(", elevated") :
+		              _(", not elevated"));
+	else
+		pd_buf_printf(&b, "%s)\n", s->privileged ? _(", as root") :
+		              _(", not root: some owners stay unknown"));
+	put_windows_context(&b, s);
+	pd_buf_putc(&b, '\n');
 	pd_buf_puts(&b, _("Port ranges:\n"));
 	put_verdicts(&b, v, n, o);
 	pd_buf_puts(&b, _("\nCommon development ports (tcp, every address):\n"));

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "buf.h"
+#include "docker.h"
+#include "errmsg.h"
 #include "i18n.h"
 #include "portdoctor/portdoctor.h"
 #include "render.h"
@@ -198,9 +200,23 @@ static void put_hint(pd_buf *b, const pd_snapshot *s, const pd_finding *f,
 
 	if (f->n_sockets && s->sockets[f->sockets[0]].n_pids)
 		p = pd_snapshot_find_process(s, s->sockets[f->sockets[0]].pids[0]);
+	if (f->container) {
+		pd__put_container_fix(b, f->container,
+		                      pd_container_is_active(f->container));
+		return;
+	}
 	switch (f->code) {
 	case PD_F_IN_USE:
-		if (p && p->name && (strcmp(p->name, "docker-proxy") == 0 ||
+		if (p && p->name && (strncmp(p->name, "wslrelay", 8) == 0 ||
+		                     strncmp(p->name, "wslhost", 7) == 0)) {
+			snprintf(tmp, sizeof(tmp),
+			         _("stop the program inside WSL2 that listens on %u "
+			           "(`wsl -e ss -ltnp` names it), or `wsl --shutdown`"),
+			         port);
+			h = tmp;
+		} else if (p && p->name && (strcmp(p->name, "docker-proxy") == 0 ||
+		                     strncmp(p->name, "com.docker.", 11) == 0 ||
+		                     strncmp(p->name, "vpnkit", 6) == 0 ||
 		                     strcmp(p->name, "dockerd") == 0 ||
 		                     strcmp(p->name, "rootlessport") == 0 ||
 		                     strcmp(p->name, "conmon") == 0)) {
@@ -255,11 +271,41 @@ static void put_hint(pd_buf *b, const pd_snapshot *s, const pd_finding *f,
 	case PD_F_HTTP_SYS:
 		h = _("see who registered it: netsh http show servicestate");
 		break;
+	case PD_F_PORTPROXY:
+		snprintf(tmp, sizeof(tmp),
+		         _("`netsh interface portproxy show all` lists the rule; as "
+		           "administrator remove it with `netsh interface portproxy "
+		           "delete v4tov4 listenport=%u listenaddress=ADDRESS`"),
+		         port);
+		h = tmp;
+		break;
 	default:
 		break;
 	}
 	if (h)
 		pd_buf_printf(b, _("          fix: %s\n"), h);
+}
+
+/* The recorded bind test as the OS said it: Windows users search for
+ * "10013", so the Winsock code and its English text are shown as such. */
+static void put_bind_error(pd_buf *b, const pd_finding *f)
+{
+	const pd_oserror *e = NULL;
+	bool wsa = f->os_name && strncmp(f->os_name, "WSA", 3) == 0;
+
+	pd_buf_puts(b, _("          bind test: "));
+	if (f->os_name && f->os_code) {
+		pd__put_safe(b, f->os_name, 64);
+		pd_buf_printf(b, " %d", f->os_code);
+		e = wsa ? pd_oserror_by_code(PD_OSFAM_WINSOCK, f->os_code) : NULL;
+	} else {
+		pd_buf_puts(b, pd_err_name(f->bind_err));
+	}
+	if (e && e->wsa_text)
+		pd_buf_printf(b, " \"%s\"", e->wsa_text);
+	else
+		pd_buf_printf(b, " (%s)", pd_strerror(f->bind_err));
+	pd_buf_putc(b, '\n');
 }
 
 static void put_finding(pd_buf *b, const pd_snapshot *s, const pd_finding *f,
@@ -274,11 +320,15 @@ static void put_finding(pd_buf *b, const pd_snapshot *s, const pd_finding *f,
 	pd_buf_putc(b, '\n');
 	shown = o->verbose || f->code != PD_F_TIME_WAIT ? f->n_sockets :
 	        (f->n_sockets < 3 ? f->n_sockets : 3);
+	if (f->bind_err)
+		put_bind_error(b, f);
 	for (i = 0; i < shown; i++)
 		put_socket_evidence(b, s, &s->sockets[f->sockets[i]], o);
 	if (shown < f->n_sockets)
 		pd_buf_printf(b, _("          ... and %zu more (-v shows all)\n"),
 		              f->n_sockets - shown);
+	if (f->container)
+		pd__put_container_evidence(b, f->container);
 	if (f->code == PD_F_ADDRESS_NOT_LOCAL) {
 		pd_buf_puts(b, _("          addresses here:"));
 		for (i = 0; i < s->n_addrs; i++) {
@@ -295,6 +345,31 @@ static void put_finding(pd_buf *b, const pd_snapshot *s, const pd_finding *f,
 		pd_buf_putc(b, '\n');
 	}
 	put_hint(b, s, f, port);
+}
+
+/* Prefixes every line written since start with indent. */
+static void indent_lines(pd_buf *b, size_t start, const char *indent)
+{
+	pd_buf tmp;
+	size_t i, from = start;
+
+	if (b->err || !b->data)
+		return;
+	pd_buf_init(&tmp, 0);
+	for (i = start; i < b->len; i++) {
+		if (b->data[i] != '\n')
+			continue;
+		pd_buf_puts(&tmp, indent);
+		pd_buf_append(&tmp, b->data + from, i + 1 - from);
+		from = i + 1;
+	}
+	if (!pd_buf_error(&tmp)) {
+		b->len = start;
+		pd_buf_append(b, tmp.data ? tmp.data : "", tmp.len);
+	} else {
+		b->err = pd_buf_error(&tmp);
+	}
+	pd_buf_done(&tmp);
 }
 
 void pd__put_target(pd_buf *b, const pd_target *t, uint16_t port)
@@ -320,26 +395,37 @@ void pd__put_notes(pd_buf *b, const pd_snapshot *s, const pd_render_opts *o)
 	}
 }
 
+void pd__render_result_text(pd_buf *b, const pd_snapshot *s,
+                            const pd_result *res, const pd_render_opts *o,
+                            const char *indent)
+{
+	size_t k, start;
+
+	pd_buf_puts(b, indent);
+	pd__put_target(b, &res->target, res->port);
+	pd_buf_puts(b, ": ");
+	if (res->available)
+		pd__put_colored(b, o, "\033[1;32m", _("available"));
+	else
+		pd__put_colored(b, o, "\033[1;31m", _("NOT AVAILABLE"));
+	pd_buf_putc(b, '\n');
+	for (k = 0; k < res->n_findings; k++) {
+		start = b->len;
+		put_finding(b, s, &res->findings[k], res->port, o);
+		if (*indent)
+			indent_lines(b, start, indent);
+	}
+}
+
 int pd_render_check_text(const pd_report *r, const pd_render_opts *o,
                          char **ret)
 {
 	pd_buf b;
-	size_t i, k;
+	size_t i;
 
 	pd_buf_init(&b, 0);
-	for (i = 0; i < r->n_results; i++) {
-		const pd_result *res = &r->results[i];
-
-		pd__put_target(&b, &res->target, res->port);
-		pd_buf_puts(&b, ": ");
-		if (res->available)
-			pd__put_colored(&b, o, "\033[1;32m", _("available"));
-		else
-			pd__put_colored(&b, o, "\033[1;31m", _("NOT AVAILABLE"));
-		pd_buf_putc(&b, '\n');
-		for (k = 0; k < res->n_findings; k++)
-			put_finding(&b, r->snap, &res->findings[k], res->port, o);
-	}
+	for (i = 0; i < r->n_results; i++)
+		pd__render_result_text(&b, r->snap, &r->results[i], o, "");
 	pd__put_notes(&b, r->snap, o);
 	return pd__buf_finish(&b, ret);
 }

@@ -106,8 +106,6 @@ int pd__term_escape(pd_buf *out, const char *s, size_t len, size_t max_bytes)
 		else if ((cp >= 0x80 && cp <= 0x9f) || is_bidi_control(cp) ||
 		         cp == 0x2028 || cp == 0x2029)
 			pd_buf_printf(out, "\\u%04x", cp);
-		else if (cp == '\\')
-			pd_buf_puts(out, "\\\\");
 		else
 			pd_buf_append(out, s + i, k);
 		i += k;

@@ -15,8 +15,9 @@ int pd__utf8_fix(pd_buf *out, const char *s, size_t len);
 
 /* Appends s for a terminal: control characters (C0, DEL, C1), bidi
  * overrides and invalid bytes are written as visible escapes (\n, \x1b,
- * \u202e); at most max_bytes of input are shown, then "...".  max_bytes 0
- * means no limit. */
+ * \u202e); a backslash stays as it is, so that Windows paths read
+ * naturally.  At most max_bytes of input are shown, then "..."; max_bytes
+ * 0 means no limit. */
 int pd__term_escape(pd_buf *out, const char *s, size_t len, size_t max_bytes);
 
 /* Decodes one UTF-8 sequence at s (n bytes available).  Returns its length

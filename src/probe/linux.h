@@ -48,6 +48,19 @@ int pd__linux_sockets_netlink(pd_snapshot *s, const pd_probe_opts *opts,
                               pd_family family, pd_proto proto, char *detail,
                               size_t detail_size);
 
+/* One reply datagram buf[0..len) of dump number 'dump' (0 or 1) of the
+ * plan pd__linux_sockets_netlink makes for opts/family/proto, parsed as
+ * that dump parses it: sockets are added to s, *ret_done is set at
+ * NLMSG_DONE, *ret_kernel_err gets a kernel errno.  No OS calls except
+ * if_indextoname(); for the fuzzer and tests.  PD_EINVAL when the plan
+ * has no such dump; PD_EPARSE on a malformed reply (sockets already added
+ * stay: the caller rolls back). */
+int pd__linux_sockets_parse_reply(pd_snapshot *s, const pd_probe_opts *opts,
+                                  pd_family family, pd_proto proto,
+                                  size_t dump, uint32_t seq,
+                                  const unsigned char *buf, size_t len,
+                                  bool *ret_done, int *ret_kernel_err);
+
 /* The same from /proc/net/{tcp,tcp6,udp,udp6}: no v6only, cgroup or bound
  * device, and no bound-but-inactive TCP sockets. */
 int pd__linux_sockets_proc(pd_snapshot *s, const pd_probe_opts *opts,

@@ -338,7 +338,8 @@ static int parse_datagram(pd_snapshot *s, const pd_probe_opts *opts,
 				if (plen >= sizeof(int))
 					memcpy(&e, pl, sizeof(int));
 				if (e < 0) {
-					*ret_kernel_err = -e;
+					/* A forged INT_MIN must not overflow. */
+					*ret_kernel_err = e >= -4095 ? -e : EIO;
 					return PD_EIO;
 				}
 				*ret_done = true;
@@ -350,7 +351,8 @@ static int parse_datagram(pd_snapshot *s, const pd_probe_opts *opts,
 				if (plen < sizeof(ne))
 					return PD_EPARSE;
 				memcpy(&ne, pl, sizeof(ne));
-				*ret_kernel_err = ne.error < 0 ? -ne.error : EIO;
+				*ret_kernel_err = ne.error < 0 && ne.error >= -4095
+				                  ? -ne.error : EIO;
 				return PD_EIO;
 			}
 			if (h->nlmsg_type == SOCK_DIAG_BY_FAMILY) {
@@ -453,6 +455,23 @@ static size_t plan(const pd_probe_opts *opts, pd_family family, pd_proto proto,
 	if (proto == PD_PROTO_TCP && lw)
 		out[n++] = (dump_req){family, proto, MODE_LISTEN, false};
 	return n;
+}
+
+int pd__linux_sockets_parse_reply(pd_snapshot *s, const pd_probe_opts *opts,
+                                  pd_family family, pd_proto proto,
+                                  size_t dump, uint32_t seq,
+                                  const unsigned char *buf, size_t len,
+                                  bool *ret_done, int *ret_kernel_err)
+{
+	ifname_cache ifc = {0, ""};
+	dump_req reqs[2];
+	size_t n = plan(opts, family, proto, count_ranges(opts, proto, family),
+	                reqs);
+
+	if (dump >= n)
+		return PD_EINVAL;
+	return parse_datagram(s, opts, &reqs[dump], seq, buf, len, ret_done,
+	                      &ifc, ret_kernel_err);
 }
 
 int pd__linux_sockets_netlink(pd_snapshot *s, const pd_probe_opts *opts,

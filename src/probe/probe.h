@@ -33,6 +33,10 @@ typedef struct pd_probe_opts {
 	/* Test hooks (documented in docs/): a program that stands in for
 	 * netsh.exe on Windows; NULL = the real one. */
 	const char *netsh_program;
+	/* Ask the container engine (DOCKER_HOST, the docker context, the
+	 * usual sockets) which containers publish which ports: fills
+	 * snapshot->containers and engine_status; bounded in time. */
+	bool containers;
 } pd_probe_opts;
 
 /* Probe this machine.  On success *ret is a new snapshot the caller frees
@@ -47,9 +51,45 @@ int pd_probe_collect(const pd_probe_opts *opts, char *err, size_t errsize,
  * copies it). */
 int pd_probe_bind_test(const pd_endpoint *ep, pd_bind_result *ret);
 
+/* Reads a whole file ("-" = standard input) of at most max bytes into a
+ * malloc'ed, NUL-terminated buffer.  PD_ETOOBIG beyond max, PD_ENOENT,
+ * PD_EACCES, PD_EIO; err gets a one-line message naming the file. */
+int pd_probe_read_file(const char *path, size_t max, char *err,
+                       size_t errsize, char **ret, size_t *ret_len);
+
 /* Load a snapshot written by `portdoctor snapshot`.  Reads at most
  * PD_SNAPSHOT_MAX_BYTES. */
 int pd_probe_replay(const char *path, char *err, size_t errsize,
                     pd_snapshot **ret);
+
+/* ------------------------------------------------------------ actuator
+ * The only code that changes the system (apply_linux.c, apply_win.c).
+ * Every step checks its own result; files are written atomically. */
+#include "buf.h"
+#include "remedy.h"
+
+typedef struct pd_apply_opts {
+	/* Test hooks (documented in docs/): programs that stand in for
+	 * netsh.exe and net.exe on Windows; NULL = $PORTDOCTOR_NETSH /
+	 * $PORTDOCTOR_NET, else the system's. */
+	const char *netsh_program;
+	const char *net_program;
+	unsigned wait_ms; /* kill: how long to wait for the end (0: 5000) */
+} pd_apply_opts;
+
+/* Carries out one step.  What it printed or did is appended to log;
+ * on failure err says why.  PD_EACCES: not allowed (or refused: PID 1,
+ * a kernel thread); PD_ENOENT: the process is gone or is another one
+ * now; PD_ETIMEDOUT: it did not end in time; PD_EIO and others: failed. */
+int pd_apply_step(const pd_step *st, const pd_apply_opts *o, pd_buf *log,
+                  char *err, size_t errsize);
+
+/* portdoctor's own pid and its parent's (never to be ended). */
+void pd_probe_self(int *ret_pid, int *ret_ppid);
+/* Seconds since the epoch, and a monotonic clock in milliseconds. */
+int64_t pd_probe_now(void);
+uint64_t pd_probe_mono_ms(void);
+/* Sleeps; returns early (PD_ETIMEDOUT not used) when a signal arrives. */
+void pd_probe_sleep_ms(unsigned ms);
 
 #endif

@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "engine.h"
 #include "linux.h"
 #include "parse_proc.h"
 
@@ -548,6 +549,11 @@ int pd_probe_collect(const pd_probe_opts *opts, char *err, size_t errsize,
 			set_err(err, errsize, "searching socket owners failed");
 			goto out;
 		}
+	}
+	if (opts->containers) {
+		r = pd__engine_collect(s);
+		if (r < 0)
+			goto out;
 	}
 	for (i = 0; i < opts->n_binds; i++) {
 		r = pd_probe_bind_test(&opts->binds[i], &b);

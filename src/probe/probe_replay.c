@@ -10,9 +10,8 @@
 
 #include "probe.h"
 
-/* Reads the whole file, at most max bytes; "-" is standard input. */
-static int read_bounded(const char *path, size_t max, char *err,
-                        size_t errsize, char **ret, size_t *ret_len)
+int pd_probe_read_file(const char *path, size_t max, char *err,
+                       size_t errsize, char **ret, size_t *ret_len)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	char *buf = NULL, *p;
@@ -27,6 +26,9 @@ static int read_bounded(const char *path, size_t max, char *err,
 	for (;;) {
 		if (cap - len < 65536) {
 			cap = cap ? cap * 2 : 65536;
+			/* One byte past max tells a too-big file; never more. */
+			if (cap > max + 1)
+				cap = max + 1;
 			p = realloc(buf, cap + 1);
 			if (!p) {
 				r = PD_ENOMEM;
@@ -37,8 +39,12 @@ static int read_bounded(const char *path, size_t max, char *err,
 		n = fread(buf + len, 1, cap - len, f);
 		len += n;
 		if (len > max) {
-			snprintf(err, errsize, "%s: larger than %zu MiB", path,
-			         max >> 20);
+			if (max >= (1u << 20))
+				snprintf(err, errsize, "%s: larger than %zu MiB", path,
+				         max >> 20);
+			else
+				snprintf(err, errsize, "%s: larger than %zu bytes", path,
+				         max);
 			r = PD_ETOOBIG;
 			break;
 		}
@@ -67,8 +73,8 @@ int pd_probe_replay(const char *path, char *err, size_t errsize,
 {
 	char *text = NULL, detail[256] = "";
 	size_t len = 0;
-	int r = read_bounded(path, PD_SNAPSHOT_MAX_BYTES, err, errsize, &text,
-	                     &len);
+	int r = pd_probe_read_file(path, PD_SNAPSHOT_MAX_BYTES, err, errsize,
+	                           &text, &len);
 
 	if (r < 0)
 		return r;

@@ -19,6 +19,7 @@
  * reports what Windows does, and diagnose reads the socket list as well.
  */
 #include "win.h"
+#include "engine.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -301,6 +302,11 @@ int pd_probe_collect(const pd_probe_opts *opts, char *err, size_t errsize,
 	rc = pd__win_addrs(snap);
 	if (rc < 0)
 		goto out;
+	if (opts->containers) {
+		rc = pd__engine_collect(snap);
+		if (rc < 0)
+			goto out;
+	}
 	rc = do_binds(opts, snap);
 	if (rc < 0)
 		goto out;

@@ -69,6 +69,12 @@ int pd__win_sockets(const pd_probe_opts *opts, pd_snapshot *snap,
  * registry). */
 int pd__win_ranges(const pd_probe_opts *opts, pd_snapshot *snap);
 
+/* Runs a program (argv[0] = prog, never through cmd.exe) and captures its
+ * output; see win_netsh.c. */
+int pd__win_run_capture(const wchar_t *prog, const wchar_t *const *args,
+                        unsigned timeout_ms, bool with_stderr, pd_buf *out,
+                        DWORD *ret_exit);
+
 /* Interface addresses (GetAdaptersAddresses). */
 int pd__win_addrs(pd_snapshot *snap);
 /* os, os_detail, hostname, elevation and the Windows context fields. */

@@ -107,9 +107,9 @@ static int append_arg(wcmd *c, const wchar_t *arg)
  * would wait past the deadline, and would never end if another process
  * inherited the write end (handles of other threads' CreateProcess calls
  * can leak into a child). */
-static int pump(HANDLE rd, HANDLE proc, pd_buf *out)
+static int pump(HANDLE rd, HANDLE proc, pd_buf *out, unsigned timeout_ms)
 {
-	ULONGLONG deadline = GetTickCount64() + NETSH_TIMEOUT_MS;
+	ULONGLONG deadline = GetTickCount64() + timeout_ms;
 	char chunk[4096];
 	bool exited = false;
 
@@ -136,11 +136,14 @@ static int pump(HANDLE rd, HANDLE proc, pd_buf *out)
 	}
 }
 
-/* Runs prog with args and captures stdout into out (stdin and stderr are
- * NUL).  Fails with PD_ENOENT when the program cannot be started,
- * PD_ETIMEDOUT (the child is killed), PD_ETOOBIG or PD_ENOMEM. */
-static int run_capture(const wchar_t *prog, const wchar_t *const *args,
-                       pd_buf *out)
+/* Runs prog with args and captures stdout (and stderr with with_stderr)
+ * into out; stdin is NUL.  *ret_exit (if not NULL) gets the exit code.
+ * Fails with PD_ENOENT when the program cannot be started, PD_ETIMEDOUT
+ * (the child is killed), PD_ETOOBIG or PD_ENOMEM.  Also used by the
+ * actuator (apply_win.c). */
+int pd__win_run_capture(const wchar_t *prog, const wchar_t *const *args,
+                        unsigned timeout_ms, bool with_stderr, pd_buf *out,
+                        DWORD *ret_exit)
 {
 	SECURITY_ATTRIBUTES sa = {sizeof(sa), NULL, TRUE};
 	STARTUPINFOW si;
@@ -173,7 +176,7 @@ static int run_capture(const wchar_t *prog, const wchar_t *const *args,
 	si.dwFlags = STARTF_USESTDHANDLES;
 	si.hStdInput = nul;
 	si.hStdOutput = wr;
-	si.hStdError = nul;
+	si.hStdError = with_stderr ? wr : nul;
 	/* CREATE_NO_WINDOW: a GUI caller must not see a console flash. */
 	if (!CreateProcessW(prog, cmd.s, NULL, NULL, TRUE, CREATE_NO_WINDOW,
 	                    NULL, NULL, &si, &pi)) {
@@ -184,10 +187,12 @@ static int run_capture(const wchar_t *prog, const wchar_t *const *args,
 	CloseHandle(wr);
 	wr = NULL;
 	CloseHandle(pi.hThread);
-	rc = pump(rd, pi.hProcess, out);
+	rc = pump(rd, pi.hProcess, out, timeout_ms);
 	if (rc < 0) {
 		TerminateProcess(pi.hProcess, 1);
 		WaitForSingleObject(pi.hProcess, 1000);
+	} else if (ret_exit && !GetExitCodeProcess(pi.hProcess, ret_exit)) {
+		rc = PD_EIO;
 	}
 	CloseHandle(pi.hProcess);
 out:
@@ -258,7 +263,8 @@ static int run_one(const wchar_t *prog, pd_netsh_kind kind, pd_family fam,
 		args[4] = proto == PD_PROTO_TCP ? L"tcp" : L"udp";
 	}
 	pd_buf_init(&out, NETSH_MAX_OUTPUT);
-	rc = run_capture(prog, args, &out);
+	rc = pd__win_run_capture(prog, args, NETSH_TIMEOUT_MS, false, &out,
+	                         NULL);
 	if (rc == PD_ENOMEM)
 		goto out;
 	if (rc < 0) {

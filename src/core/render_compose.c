@@ -1,0 +1,149 @@
+/*
+ * Output of `portdoctor compose`: one check result per host port, headed
+ * by the service and the container port it maps to.  JSON results are the
+ * check command's, with "service" and where the entry was written added.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "compose.h"
+#include "i18n.h"
+#include "json_util.h"
+#include "render.h"
+
+static void put_head(pd_buf *b, const pd_compose_port *e,
+                     const pd_result *res, const pd_render_opts *o)
+{
+	char t[160];
+	unsigned cport = e->container_lo;
+
+	if (e->container_hi != e->container_lo)
+		cport += (unsigned)(res->port - e->target.port_lo);
+	pd_target_format(&res->target, res->port, t, sizeof(t));
+	pd_buf_puts(b, _("service "));
+	pd__put_safe(b, e->service, 128);
+	pd_buf_printf(b, ": %s -> %u", t, cport);
+	if (e->pick_one)
+		pd_buf_printf(b, _(" (one free port of %u-%u is enough)"),
+		              e->target.port_lo, e->target.port_hi);
+	pd_buf_puts(b, ": ");
+	if (res->available)
+		pd__put_colored(b, o, "\033[1;32m", _("available"));
+	else
+		pd__put_colored(b, o, "\033[1;31m", _("NOT AVAILABLE"));
+	pd_buf_putc(b, '\n');
+}
+
+/* The findings of one result as the check command prints them: its text
+ * without the first (target) line. */
+static void put_findings(pd_buf *b, const pd_snapshot *s, const pd_result *res,
+                         const pd_render_opts *o)
+{
+	pd_buf tmp;
+	const char *nl;
+
+	pd_buf_init(&tmp, 0);
+	pd__render_result_text(&tmp, s, res, o, "");
+	if (pd_buf_error(&tmp)) {
+		b->err = b->err ? b->err : pd_buf_error(&tmp);
+	} else if (tmp.data && (nl = strchr(tmp.data, '\n')) != NULL) {
+		pd_buf_puts(b, nl + 1);
+	}
+	pd_buf_done(&tmp);
+}
+
+int pd_render_compose_text(const pd_compose_project *p, const pd_report *r,
+                           const pd_render_opts *o, char **ret)
+{
+	pd_buf b;
+	size_t *map = NULL, k, fails;
+	int rc = pd_compose_result_map(p, r, &map);
+
+	if (rc < 0)
+		return rc;
+	pd_buf_init(&b, 0);
+	pd_buf_puts(&b, _("project "));
+	pd__put_safe(&b, p->name, 128);
+	pd_buf_printf(&b, _(": %zu enabled service(s), %zu host port(s)\n"),
+	              p->n_services, r->n_results);
+	for (k = 0; k < r->n_results; k++) {
+		put_head(&b, &p->ports[map[k]], &r->results[k], o);
+		put_findings(&b, r->snap, &r->results[k], o);
+	}
+	pd__put_notes(&b, r->snap, o);
+	fails = pd_compose_failures(p, r);
+	if (!r->n_results)
+		pd_buf_puts(&b, _("no enabled service publishes a host port\n"));
+	else if (fails)
+		pd_buf_printf(&b, _("%zu port(s) would fail: `docker compose up` "
+		                    "cannot publish them\n"), fails);
+	else
+		pd_buf_puts(&b, _("every host port can be published\n"));
+	free(map);
+	return pd__buf_finish(&b, ret);
+}
+
+static json_t *strings_json(char *const *s, size_t n, int *err)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; a && i < n; i++)
+		if (json_array_append_new(a, pd__jstr(s[i])) < 0)
+			*err = PD_ENOMEM;
+	return a;
+}
+
+int pd_render_compose_json(const pd_compose_project *p, const pd_report *r,
+                           char **ret)
+{
+	json_t *root = json_object(), *results = json_array();
+	size_t *map = NULL, k;
+	int err = pd_compose_result_map(p, r, &map);
+
+	if (!root || !results || err) {
+		json_decref(root);
+		json_decref(results);
+		free(map);
+		return err ? err : PD_ENOMEM;
+	}
+	pd__jset(root, "schema", json_string("portdoctor.compose.v1"), &err);
+	pd__jset(root, "host", pd__host_json(r->snap, &err), &err);
+	pd__jset(root, "project", pd__jstr(p->name), &err);
+	pd__jset(root, "services", strings_json(p->services, p->n_services, &err),
+	         &err);
+	pd__jset(root, "warnings", strings_json(p->warnings, p->n_warnings, &err),
+	         &err);
+	for (k = 0; k < r->n_results; k++) {
+		const pd_compose_port *e = &p->ports[map[k]];
+		const pd_result *res = &r->results[k];
+		json_t *o = pd__result_json(r->snap, res, &err);
+		unsigned cport = e->container_lo;
+
+		if (!o) {
+			err = PD_ENOMEM;
+			break;
+		}
+		if (e->container_hi != e->container_lo)
+			cport += (unsigned)(res->port - e->target.port_lo);
+		pd__jset(o, "service", pd__jstr(e->service), &err);
+		pd__jset(o, "container_port", json_integer(cport), &err);
+		pd__jset(o, "published", pd__jstr(e->spec), &err);
+		pd__jset(o, "pick_one", json_boolean(e->pick_one), &err);
+		pd__jset(o, "file", pd__jstr(e->file), &err);
+		pd__jset(o, "line", json_integer(e->line), &err);
+		pd__jset(o, "column", json_integer(e->column), &err);
+		if (json_array_append_new(results, o) < 0)
+			err = PD_ENOMEM;
+	}
+	free(map);
+	pd__jset(root, "failures", json_integer((json_int_t)
+	                                        pd_compose_failures(p, r)), &err);
+	pd__jset(root, "results", results, &err);
+	if (!err)
+		err = pd__jdump(root, true, ret);
+	json_decref(root);
+	return err;
+}
