@@ -212,6 +212,29 @@ typedef struct pd_container {
 	size_t n_ports;
 } pd_container;
 
+/* A URL registered with http.sys, as `netsh http show servicestate` lists
+ * it: that is the live state (not the urlacl reservations), so while it is
+ * listed http.sys (PID 4) listens on its port. */
+#define PD_HTTP_MAX_PIDS 16
+typedef struct pd_http_registration {
+	char *url;     /* as written, e.g. "HTTP://+:80/WSMAN/" */
+	uint16_t port; /* explicit, or 80 / 443 by scheme */
+	int pids[PD_HTTP_MAX_PIDS]; /* processes attached to its request queue */
+	size_t n_pids;
+} pd_http_registration;
+
+/* A `netsh interface portproxy` rule: the IP Helper service (iphlpsvc)
+ * listens on listen_address:listen_port and relays to connect_*.
+ * Addresses are kept as written (they may be host names). */
+typedef struct pd_portproxy_rule {
+	pd_family listen_family; /* "v4tov6": V4 then V6; ANY = not said */
+	pd_family connect_family;
+	char *listen_address;
+	uint16_t listen_port;
+	char *connect_address;
+	uint16_t connect_port;
+} pd_portproxy_rule;
+
 /* A note the probe leaves about what it could not see. */
 typedef struct pd_probe_note {
 	char *code; /* stable: "not_root", "netlink_failed", ... */
@@ -251,6 +274,10 @@ typedef struct pd_snapshot {
 	size_t n_notes;
 	pd_container *containers;
 	size_t n_containers;
+	pd_http_registration *http_registrations; /* Windows: http.sys URLs */
+	size_t n_http_registrations;
+	pd_portproxy_rule *portproxy_rules; /* Windows: netsh portproxy */
+	size_t n_portproxy_rules;
 	/* The container engine: -1 not asked, 0 absent or not answering,
 	 * 1 answered (containers[] is its list). */
 	int engine_status;
@@ -275,6 +302,13 @@ int pd_snapshot_add_note(pd_snapshot *s, const char *code, const char *message);
 int pd_socket_add_pid(pd_socket *sk, int pid);
 int pd_snapshot_add_container(pd_snapshot *s, pd_container **ret);
 int pd_container_add_port(pd_container *c, const pd_container_port *p);
+/* Copy r (its strings too) into the snapshot; n_pids is capped at
+ * PD_HTTP_MAX_PIDS.  PD_EINVAL without a url / listen address. */
+int pd_snapshot_add_http(pd_snapshot *s, const pd_http_registration *r);
+int pd_snapshot_add_portproxy(pd_snapshot *s, const pd_portproxy_rule *r);
+/* "v4tov4", "v4tov6", "v6tov4", "v6tov6", or NULL when a family is not
+ * known. */
+const char *pd_portproxy_kind(const pd_portproxy_rule *r);
 const pd_process *pd_snapshot_find_process(const pd_snapshot *s, int pid);
 const pd_bind_result *pd_snapshot_find_bind(const pd_snapshot *s, pd_proto p,
                                             const pd_addr *a, uint16_t port);
@@ -399,6 +433,12 @@ typedef struct pd_finding {
 	int bind_err;          /* PD_E* of the bind test, 0 if none */
 	int os_code;
 	const char *os_name;
+	/* http_sys: the URLs registered on the port; portproxy: the rules
+	 * listening on it (indexes into the snapshot's arrays). */
+	size_t *http_regs;
+	size_t n_http_regs;
+	size_t *proxy_rules;
+	size_t n_proxy_rules;
 } pd_finding;
 
 /* The answer for one port of one target. */

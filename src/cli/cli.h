@@ -74,7 +74,9 @@ const cli_command *cli_find_command(const char *name);
 int cli_parse(int argc, char **argv, cli_opts *o, char *err, size_t errsize);
 void cli_usage(const char *command, bool to_stderr);
 
-/* Output: writes a whole document to stdout, or says why it could not. */
+/* Output: writes a whole document to stdout, or says why it could not
+ * (-1).  1 when the reader went away (EPIPE, SIGPIPE ignored): not an
+ * error, but nothing more will be read. */
 int cli_write_stdout(const char *text);
 void cli_error(const char *fmt, ...) PD_PRINTF(1, 2);
 /* Writes text to path atomically (temporary file, then rename). */

@@ -519,6 +519,8 @@ static int run_fix(const cli_opts *o, bool kill)
 	f.po.ports = f.p.ports;
 	f.po.n_ports = f.p.n_ports;
 	f.po.owners = 1;
+	/* A proxy-held port is freed through its container's engine. */
+	f.po.containers = !o->no_engine;
 	ex = acquire(o, &f.po, &f.s);
 	if (ex)
 		goto out;

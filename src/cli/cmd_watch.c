@@ -274,6 +274,9 @@ static int say(const cli_opts *o, pd_watch_event *e)
 		return EXIT_PROBE;
 	r = cli_write_stdout(text);
 	free(text);
+	/* Nobody reads any more (| head with SIGPIPE ignored): stop. */
+	if (r > 0)
+		stop_flag = 1;
 	return r < 0 ? EXIT_PROBE : EXIT_OK;
 }
 

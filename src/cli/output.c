@@ -42,7 +42,7 @@ int cli_write_stdout(const char *text)
 	if (fwrite(text, 1, n, stdout) != n || fflush(stdout) != 0) {
 		/* A reader that went away (| head) is not an error to report. */
 		if (errno == EPIPE)
-			return 0;
+			return 1;
 		cli_error("cannot write output: %s", strerror(errno));
 		return -1;
 	}

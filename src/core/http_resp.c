@@ -282,7 +282,9 @@ int pd__http_parse(const char *buf, size_t len, bool eof, size_t max_body,
 	resp.body = malloc(size + 1);
 	if (!resp.body)
 		return PD_ENOMEM;
-	if (h.chunked)
+	/* size is 0 when the status has no body (1xx, 204, 304), even if the
+	 * head says chunked: then nothing was sized, so nothing is copied. */
+	if (h.chunked && size)
 		walk_chunks(body, avail, max_body, resp.body, &size);
 	else
 		memcpy(resp.body, body, size);

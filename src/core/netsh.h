@@ -119,8 +119,10 @@ void pd_netsh_result_done(pd_netsh_result *r);
 
 /*
  * Append the excluded and dynamic ranges of r to s->excluded and s->dynamic
- * (pd_snapshot_add_range).  On failure (PD_ENOMEM) the snapshot's counts
- * are restored, so no range of r is half-added.
+ * (pd_snapshot_add_range), its URLs to s->http_registrations and its
+ * portproxy rules to s->portproxy_rules (src/core/netsh_snapshot.c).  On
+ * failure (PD_ENOMEM) the snapshot is restored, so nothing of r is
+ * half-added.
  */
 int pd_netsh_result_to_snapshot(const pd_netsh_result *r, pd_snapshot *s);
 

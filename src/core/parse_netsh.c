@@ -1057,25 +1057,3 @@ out:
 	free(conv);
 	return r;
 }
-
-int pd_netsh_result_to_snapshot(const pd_netsh_result *r, pd_snapshot *s)
-{
-	size_t n_ex, n_dyn;
-	int err = 0;
-
-	if (!r || !s)
-		return PD_EINVAL;
-	n_ex = s->n_excluded;
-	n_dyn = s->n_dynamic;
-	for (size_t i = 0; i < r->n_excluded && err == 0; i++)
-		err = pd_snapshot_add_range(&s->excluded, &s->n_excluded,
-		                            &r->excluded[i]);
-	for (size_t i = 0; i < r->n_dynamic && err == 0; i++)
-		err = pd_snapshot_add_range(&s->dynamic, &s->n_dynamic,
-		                            &r->dynamic[i]);
-	if (err < 0) {
-		s->n_excluded = n_ex;
-		s->n_dynamic = n_dyn;
-	}
-	return err;
-}

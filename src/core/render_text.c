@@ -232,9 +232,10 @@ static void put_hint(pd_buf *b, const pd_snapshot *s, const pd_finding *f,
 			return;
 		} else if (p) {
 			snprintf(tmp, sizeof(tmp),
-			         _("stop the process (kill %d, or `portdoctor kill %u`), "
-			           "or use another port (`portdoctor free --near %u`)"),
-			         p->pid, port, port);
+			         _("stop the process: `portdoctor kill %u` (pid %d; "
+			           "`portdoctor fix %u` lists every remedy), or use "
+			           "another port (`portdoctor free --near %u`)"),
+			         port, p->pid, port, port);
 			h = tmp;
 		}
 		break;
@@ -260,9 +261,17 @@ static void put_hint(pd_buf *b, const pd_snapshot *s, const pd_finding *f,
 		}
 		break;
 	case PD_F_EXCLUDED_RANGE:
-		h = _("as administrator: `net stop winnat`, start your container, "
-		      "`net start winnat`; to keep it: `portdoctor fix` resets the "
-		      "dynamic range and reserves the port");
+		if (f->range && f->range->start == f->range->end) {
+			h = _("see who registered it: `netsh http show servicestate`, "
+			      "`netsh int ipv4 show excludedportrange protocol=tcp`; "
+			      "or publish another port");
+			break;
+		}
+		snprintf(tmp, sizeof(tmp),
+		         _("`portdoctor fix %u` as administrator: `net stop "
+		           "winnat`, reserve the port, `net start winnat` (and the "
+		           "dynamic range reset when it starts below 49152)"), port);
+		h = tmp;
 		break;
 	case PD_F_DYNAMIC_RANGE_MISCONFIGURED:
 		h = _("as administrator: netsh int ipv4 set dynamic tcp start=49152 "

@@ -188,6 +188,65 @@ int pd_container_add_port(pd_container *c, const pd_container_port *p)
 	return 0;
 }
 
+int pd_snapshot_add_http(pd_snapshot *s, const pd_http_registration *r)
+{
+	pd_http_registration *dst;
+	char *url;
+
+	if (!r->url)
+		return PD_EINVAL;
+	url = pd__strdup(r->url);
+	if (!url)
+		return PD_ENOMEM;
+	dst = grow_one((void **)&s->http_registrations, &s->n_http_registrations,
+	               sizeof(*dst));
+	if (!dst) {
+		free(url);
+		return PD_ENOMEM;
+	}
+	*dst = *r;
+	dst->url = url;
+	if (dst->n_pids > PD_HTTP_MAX_PIDS)
+		dst->n_pids = PD_HTTP_MAX_PIDS;
+	return 0;
+}
+
+int pd_snapshot_add_portproxy(pd_snapshot *s, const pd_portproxy_rule *r)
+{
+	pd_portproxy_rule *dst;
+	char *la, *ca = NULL;
+
+	if (!r->listen_address)
+		return PD_EINVAL;
+	la = pd__strdup(r->listen_address);
+	if (!la || (r->connect_address && !(ca = pd__strdup(r->connect_address))))
+		goto fail;
+	dst = grow_one((void **)&s->portproxy_rules, &s->n_portproxy_rules,
+	               sizeof(*dst));
+	if (!dst)
+		goto fail;
+	*dst = *r;
+	dst->listen_address = la;
+	dst->connect_address = ca;
+	return 0;
+fail:
+	free(la);
+	free(ca);
+	return PD_ENOMEM;
+}
+
+const char *pd_portproxy_kind(const pd_portproxy_rule *r)
+{
+	static const char *const kinds[4] = {"v4tov4", "v4tov6", "v6tov4",
+	                                     "v6tov6"};
+	int l = r->listen_family == PD_FAMILY_V4 ? 0 :
+	        r->listen_family == PD_FAMILY_V6 ? 1 : -1;
+	int c = r->connect_family == PD_FAMILY_V4 ? 0 :
+	        r->connect_family == PD_FAMILY_V6 ? 1 : -1;
+
+	return l < 0 || c < 0 ? NULL : kinds[l * 2 + c];
+}
+
 const pd_process *pd_snapshot_find_process(const pd_snapshot *s, int pid)
 {
 	size_t i;
@@ -283,6 +342,14 @@ void pd_snapshot_free(pd_snapshot *s)
 		free(c->ports);
 	}
 	free(s->containers);
+	for (i = 0; i < s->n_http_registrations; i++)
+		free(s->http_registrations[i].url);
+	free(s->http_registrations);
+	for (i = 0; i < s->n_portproxy_rules; i++) {
+		free(s->portproxy_rules[i].listen_address);
+		free(s->portproxy_rules[i].connect_address);
+	}
+	free(s->portproxy_rules);
 	free(s->os);
 	free(s->os_detail);
 	free(s->hostname);

@@ -163,6 +163,51 @@ static json_t *container_json(const pd_container *c, int *err)
 	return o;
 }
 
+static json_t *http_json(const pd_http_registration *h, int *err)
+{
+	json_t *o = json_object(), *pids = json_array();
+	size_t i;
+
+	if (!o || !pids) {
+		json_decref(o);
+		json_decref(pids);
+		*err = PD_ENOMEM;
+		return NULL;
+	}
+	pd__jset(o, "url", pd__jstr(h->url), err);
+	pd__jset(o, "port", json_integer(h->port), err);
+	for (i = 0; i < h->n_pids; i++)
+		if (json_array_append_new(pids, json_integer(h->pids[i])) < 0)
+			*err = PD_ENOMEM;
+	pd__jset(o, "pids", pids, err);
+	return o;
+}
+
+json_t *pd__portproxy_json(const pd_portproxy_rule *r, int *err);
+
+json_t *pd__portproxy_json(const pd_portproxy_rule *r, int *err)
+{
+	json_t *o = json_object();
+
+	if (!o) {
+		*err = PD_ENOMEM;
+		return NULL;
+	}
+	pd__jset(o, "kind", pd__jstr(pd_portproxy_kind(r)), err);
+	pd__jset(o, "listen_address", pd__jstr(r->listen_address), err);
+	pd__jset(o, "listen_port", json_integer(r->listen_port), err);
+	pd__jset(o, "connect_address", pd__jstr(r->connect_address), err);
+	pd__jset(o, "connect_port", json_integer(r->connect_port), err);
+	return o;
+}
+
+json_t *pd__http_json(const pd_http_registration *h, int *err);
+
+json_t *pd__http_json(const pd_http_registration *h, int *err)
+{
+	return http_json(h, err);
+}
+
 json_t *pd__container_json(const pd_container *c, int *err)
 {
 	return container_json(c, err);
@@ -240,6 +285,15 @@ json_t *pd__snapshot_json(const pd_snapshot *s, int *err)
 	for (i = 0; a && i < s->n_containers; i++)
 		json_array_append_new(a, container_json(&s->containers[i], err));
 	pd__jset(o, "containers", a, err);
+	a = json_array();
+	for (i = 0; a && i < s->n_http_registrations; i++)
+		json_array_append_new(a, http_json(&s->http_registrations[i], err));
+	pd__jset(o, "http_registrations", a, err);
+	a = json_array();
+	for (i = 0; a && i < s->n_portproxy_rules; i++)
+		json_array_append_new(a, pd__portproxy_json(&s->portproxy_rules[i],
+		                                            err));
+	pd__jset(o, "portproxy_rules", a, err);
 	return o;
 }
 
@@ -590,6 +644,82 @@ static int read_container(reader *rd, pd_snapshot *s, json_t *e, size_t i)
 	return 0;
 }
 
+static int read_http(reader *rd, pd_snapshot *s, json_t *e, size_t i)
+{
+	pd_http_registration h;
+	json_t *pids, *pid;
+	int64_t port;
+	size_t k;
+	int r;
+
+	memset(&h, 0, sizeof(h));
+	if (!json_is_object(e) || get_str(e, "url", &h.url) < 0 || !h.url ||
+	    get_int(e, "port", 1, 65535, -1, &port) < 0 || port < 1) {
+		free(h.url);
+		return fail(rd, "http_registrations", i, "bad registration");
+	}
+	h.port = (uint16_t)port;
+	pids = json_object_get(e, "pids");
+	if (pids && !json_is_null(pids) &&
+	    (!json_is_array(pids) || json_array_size(pids) > PD_HTTP_MAX_PIDS)) {
+		free(h.url);
+		return fail(rd, "http_registrations", i, "bad pids");
+	}
+	json_array_foreach(pids, k, pid) {
+		if (!json_is_integer(pid) || json_integer_value(pid) < 0 ||
+		    json_integer_value(pid) > INT32_MAX) {
+			free(h.url);
+			return fail(rd, "http_registrations", i, "bad pid");
+		}
+		h.pids[h.n_pids++] = (int)json_integer_value(pid);
+	}
+	r = pd_snapshot_add_http(s, &h);
+	free(h.url);
+	return r;
+}
+
+static int parse_kind(json_t *v, pd_portproxy_rule *r)
+{
+	const char *k;
+
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_string(v))
+		return -1;
+	k = json_string_value(v);
+	if (strlen(k) != 6 || k[0] != 'v' || (k[1] != '4' && k[1] != '6') ||
+	    strncmp(k + 2, "tov", 3) != 0 || (k[5] != '4' && k[5] != '6'))
+		return -1;
+	r->listen_family = k[1] == '4' ? PD_FAMILY_V4 : PD_FAMILY_V6;
+	r->connect_family = k[5] == '4' ? PD_FAMILY_V4 : PD_FAMILY_V6;
+	return 0;
+}
+
+static int read_portproxy(reader *rd, pd_snapshot *s, json_t *e, size_t i)
+{
+	pd_portproxy_rule pr;
+	int64_t lp, cp;
+	int r = PD_EPARSE;
+
+	memset(&pr, 0, sizeof(pr));
+	if (!json_is_object(e) || parse_kind(json_object_get(e, "kind"), &pr) < 0 ||
+	    get_str(e, "listen_address", &pr.listen_address) < 0 ||
+	    !pr.listen_address ||
+	    get_str(e, "connect_address", &pr.connect_address) < 0 ||
+	    get_int(e, "listen_port", 1, 65535, -1, &lp) < 0 || lp < 1 ||
+	    get_int(e, "connect_port", 0, 65535, 0, &cp) < 0) {
+		fail(rd, "portproxy_rules", i, "bad rule");
+		goto out;
+	}
+	pr.listen_port = (uint16_t)lp;
+	pr.connect_port = (uint16_t)cp;
+	r = pd_snapshot_add_portproxy(s, &pr);
+out:
+	free(pr.listen_address);
+	free(pr.connect_address);
+	return r;
+}
+
 static int tristate(json_t *o, const char *key)
 {
 	json_t *v = json_object_get(o, key);
@@ -669,7 +799,9 @@ int pd_snapshot_from_json(const char *text, size_t len, char *err,
 	    (r = read_array(&rd, s, root, "processes", read_process)) < 0 ||
 	    (r = read_array(&rd, s, root, "binds", read_bind)) < 0 ||
 	    (r = read_array(&rd, s, root, "notes", read_notes)) < 0 ||
-	    (r = read_array(&rd, s, root, "containers", read_container)) < 0)
+	    (r = read_array(&rd, s, root, "containers", read_container)) < 0 ||
+	    (r = read_array(&rd, s, root, "http_registrations", read_http)) < 0 ||
+	    (r = read_array(&rd, s, root, "portproxy_rules", read_portproxy)) < 0)
 		goto out;
 	s->engine_status = tristate(root, "engine_status");
 	*ret = s;

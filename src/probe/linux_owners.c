@@ -71,11 +71,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "linux.h"
@@ -1027,6 +1029,7 @@ static int finish(ctx *c)
 
 int pd__linux_owners(pd_snapshot *s, const pd_probe_opts *opts)
 {
+	struct statfs sf;
 	struct stat st;
 	ctx c;
 	size_t i;
@@ -1044,9 +1047,17 @@ int pd__linux_owners(pd_snapshot *s, const pd_probe_opts *opts)
 		goto out;
 	}
 	c.procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* A masked /proc (an empty tmpfs mounted over it, as some container
+	 * sandboxes do) opens fine but lists no process: not procfs. */
+	if (c.procfd >= 0 && fstatfs(c.procfd, &sf) == 0 &&
+	    sf.f_type != PROC_SUPER_MAGIC) {
+		close(c.procfd);
+		c.procfd = -1;
+	}
 	if (c.procfd < 0) {
+		s->owners_partial = true;
 		r = pd_snapshot_add_note(s, "proc_unreadable",
-		                         "/proc could not be opened: owners unknown");
+		                         "/proc could not be read: owners unknown");
 		goto out;
 	}
 	r = list_pids(&c);

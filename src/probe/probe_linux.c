@@ -448,7 +448,26 @@ static void set_err(char *err, size_t errsize, const char *msg)
 		snprintf(err, errsize, "%s", msg);
 }
 
-/* Sockets of every family/proto; each falls back to /proc on its own. */
+/* Whether opts asks for any socket of this family and protocol. */
+static bool pair_wanted(const pd_probe_opts *opts, pd_family fam, pd_proto proto)
+{
+	size_t i;
+
+	if (pd__listeners_want(opts, proto))
+		return true;
+	for (i = 0; i < opts->n_ports; i++)
+		if ((opts->ports[i].proto == PD_PROTO_NONE ||
+		     opts->ports[i].proto == proto) &&
+		    (opts->ports[i].family == PD_FAMILY_ANY ||
+		     opts->ports[i].family == fam))
+			return true;
+	return false;
+}
+
+/* Sockets of every family/proto; each falls back to /proc on its own.
+ * *ret_all_failed: every pair asked for failed (pairs nobody asked for
+ * neither succeed nor fail), so `check 80` with tcp unreadable is an
+ * error, not a list that merely shows no socket. */
 static int collect_sockets(pd_snapshot *s, const pd_probe_opts *opts,
                            bool *ret_any_failed, bool *ret_all_failed)
 {
@@ -470,7 +489,8 @@ static int collect_sockets(pd_snapshot *s, const pd_probe_opts *opts,
 			if (r == PD_ENOMEM)
 				return r;
 			if (r == 0) {
-				all = false;
+				if (pair_wanted(opts, fams[i], protos[j]))
+					all = false;
 				continue;
 			}
 			r = note(s, "netlink_failed",
