@@ -3,11 +3,12 @@
  * that a user pasted (a forum post, an issue, a chat), so `ranges` and
  * `check` can be run for them on any OS.
  *
- * The pasted text tells only the port ranges: the snapshot gets os
- * "windows", the dynamic and excluded ranges the parser found, and notes
+ * The pasted text tells the port ranges, the URLs registered with http.sys
+ * and the portproxy rules: the snapshot gets os "windows", what the parser
+ * found, and notes
  * that say where the verdict comes from and what the paste does not show.
  * It has no sockets, processes, addresses or bind tests, so every check
- * result rests on the ranges and carries a not_tested finding.  Each file
+ * result rests on that and carries a not_tested finding.  Each file
  * is read whole but never past the parser's ceiling (PD_NETSH_MAX_INPUT),
  * so a wrong file name (a disk image, /dev/zero) fails fast.
  */
@@ -219,8 +220,12 @@ static int add_notes(pd_snapshot *s, const char *const *paths, size_t n,
 	pd_buf_puts(&b, _("the verdict comes from the pasted netsh output in "));
 	for (i = 0; i < n; i++)
 		pd_buf_printf(&b, "%s%s", i ? ", " : "", shown_name(paths[i]));
-	pd_buf_puts(&b, _(": it shows a Windows machine's port ranges only; no "
-	                  "socket was listed and no bind test was made"));
+	pd_buf_puts(&b, sn->http || sn->portproxy ?
+	            _(": it shows a Windows machine's port ranges, http.sys "
+	              "registrations and portproxy rules only; no socket was "
+	              "listed and no bind test was made") :
+	            _(": it shows a Windows machine's port ranges only; no "
+	              "socket was listed and no bind test was made"));
 	r = pd_buf_error(&b) ? PD_ENOMEM :
 	    pd_snapshot_add_note(s, "from_netsh", b.data);
 	pd_buf_done(&b);
@@ -237,13 +242,19 @@ static int add_notes(pd_snapshot *s, const char *const *paths, size_t n,
 		        _("the paste has no `netsh int ipv4 show excludedportrange "
 		          "protocol=tcp` output: the excluded port ranges are "
 		          "unknown"));
-	/* The parser reads these, but the snapshot has no place for them yet:
-	 * say so rather than drop them silently. */
-	if (r == 0 && (sn->http || sn->portproxy))
-		r = pd_snapshot_add_note(s, "netsh_not_used",
-		        _("`netsh http show servicestate` and `netsh interface "
-		          "portproxy show` output in the paste is not used: only "
-		          "port ranges are read from a paste"));
+	/* Registrations and rules are the live state, but a paste can be old:
+	 * diagnose shows them as warnings (win_holders.c). */
+	if (r == 0 && sn->http)
+		r = pd_snapshot_add_note(s, "netsh_http",
+		        _("the paste's `netsh http show servicestate` output lists "
+		          "the URLs registered with http.sys: a port with a URL "
+		          "registered is taken by http.sys (PID 4) while the "
+		          "registering program runs"));
+	if (r == 0 && sn->portproxy)
+		r = pd_snapshot_add_note(s, "netsh_portproxy",
+		        _("the paste's `netsh interface portproxy show` output lists "
+		          "the portproxy rules: the IP Helper service listens on "
+		          "each rule's listen address and port while it runs"));
 	return r;
 }
 

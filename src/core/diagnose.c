@@ -25,6 +25,7 @@
 #include "docker.h"
 #include "i18n.h"
 #include "portdoctor/portdoctor.h"
+#include "win_holders.h"
 
 /* Windows' default dynamic range starts here (KB929851). */
 #define WIN_DYNAMIC_DEFAULT_START 49152
@@ -365,16 +366,28 @@ static int report_holders(ctx *c, const pd_endpoint *ep, const size_t *idx,
 	char e[96];
 	const pd_process *p = first_owner(c, idx, n);
 	pd_finding *f;
+	size_t *ev = NULL, n_ev = 0;
+	bool http = false;
 
 	if (same_holders_reported(c, idx, n))
 		return 0;
 	ep_text(ep, e, sizeof(e));
 	if (c->is_windows && owner_is_pid(c, idx, n, 4)) {
-		f = add_finding(c, PD_F_HTTP_SYS, ep,
+		http = true;
+		if (pd__http_regs_on(c->snap, ep->port, &ev, &n_ev) < 0)
+			return PD_ENOMEM;
+		f = n_ev ?
+		    add_finding(c, PD_F_HTTP_SYS, ep,
+		                _("%s is held by http.sys (PID 4, \"System\") for "
+		                  "%zu URL(s) registered on port %u"), e, n_ev,
+		                ep->port) :
+		    add_finding(c, PD_F_HTTP_SYS, ep,
 		                _("%s is held by http.sys (PID 4, \"System\"): a URL "
 		                  "reservation of IIS, WinRM, WSDAPI or another "
 		                  "HTTP.SYS user"), e);
 	} else if (c->is_windows && p && contains_word(p->service, "iphlpsvc")) {
+		if (pd__proxy_rules_on(c->snap, ep, &ev, &n_ev) < 0)
+			return PD_ENOMEM;
 		f = add_finding(c, PD_F_PORTPROXY, ep,
 		                _("%s is held by a `netsh interface portproxy` rule "
 		                  "(IP Helper service, pid %d)"), e, p->pid);
@@ -391,14 +404,84 @@ static int report_holders(ctx *c, const pd_endpoint *ep, const size_t *idx,
 		                _("%s is in use, but no socket on it could be seen"),
 		                e);
 	}
-	if (!f || attach_sockets(f, idx, n) < 0)
+	if (!f || attach_sockets(f, idx, n) < 0) {
+		free(ev);
 		return PD_ENOMEM;
+	}
+	if (http) {
+		f->http_regs = ev;
+		f->n_http_regs = n_ev;
+	} else {
+		f->proxy_rules = ev;
+		f->n_proxy_rules = n_ev;
+	}
 	f->container = pd__holder_container(c->snap, ep, idx, n);
 	if (b) {
 		f->bind_err = b->err;
 		f->os_code = b->os_code;
 		f->os_name = b->os_name;
 	}
+	return 0;
+}
+
+/*
+ * No socket and no bind test, but netsh says who would hold the port: a
+ * URL registered with http.sys, or a portproxy rule.  Both outputs are the
+ * live state (not reservations), so the port counts as taken; the finding
+ * is a warning because nothing here shows the socket itself (the paste may
+ * be old, `netsh http add iplisten` may narrow the addresses).  Once per
+ * port: http.sys takes every address.
+ */
+static int report_registered(ctx *c, const pd_endpoint *ep, bool *ret_ok)
+{
+	size_t *ev = NULL, n_ev = 0;
+	pd_finding *f = NULL;
+	char e[96];
+
+	if (ep->proto != PD_PROTO_TCP)
+		return 0;
+	ep_text(ep, e, sizeof(e));
+	if (!has_finding(c->res, PD_F_HTTP_SYS)) {
+		if (pd__http_regs_on(c->snap, ep->port, &ev, &n_ev) < 0)
+			return PD_ENOMEM;
+		if (n_ev) {
+			f = add_finding(c, PD_F_HTTP_SYS, ep,
+			                _("%zu URL(s) are registered with http.sys on "
+			                  "port %u (`netsh http show servicestate`): "
+			                  "http.sys (PID 4, \"System\") listens on it on "
+			                  "every address, though no socket list here "
+			                  "confirms it"), n_ev, ep->port);
+			if (!f) {
+				free(ev);
+				return PD_ENOMEM;
+			}
+			f->severity = PD_SEV_WARNING;
+			f->http_regs = ev;
+			f->n_http_regs = n_ev;
+			*ret_ok = false;
+			return 0;
+		}
+	}
+	if (has_finding(c->res, PD_F_PORTPROXY) ||
+	    pd__proxy_rules_on(c->snap, ep, &ev, &n_ev) < 0)
+		return has_finding(c->res, PD_F_PORTPROXY) ? 0 : PD_ENOMEM;
+	if (!n_ev)
+		return 0;
+	f = add_finding(c, PD_F_PORTPROXY, ep,
+	                _("a `netsh interface portproxy` rule listens on %s:%u, "
+	                  "in the way of %s: the IP Helper service (iphlpsvc) "
+	                  "holds it while it runs, though no socket list here "
+	                  "confirms it"),
+	                c->snap->portproxy_rules[ev[0]].listen_address,
+	                ep->port, e);
+	if (!f) {
+		free(ev);
+		return PD_ENOMEM;
+	}
+	f->severity = PD_SEV_WARNING;
+	f->proxy_rules = ev;
+	f->n_proxy_rules = n_ev;
+	*ret_ok = false;
 	return 0;
 }
 
@@ -449,6 +532,9 @@ static int diagnose_endpoint(ctx *c, const pd_endpoint *ep, bool required,
 			if (report_holders(c, ep, hold, n_sure, NULL) < 0)
 				goto out;
 			*ret_ok = false;
+		} else if (c->is_windows) {
+			if (report_registered(c, ep, ret_ok) < 0)
+				goto out;
 		}
 		if (ex)
 			*ret_ok = false;
@@ -773,6 +859,10 @@ static int diagnose_one(ctx *c, const pd_target *t, uint16_t port)
 		                 s->n_sockets || s->sockets_complete ?
 		                 _("no bind test was recorded for port %u: the "
 		                   "verdict rests on the socket list and ranges alone") :
+		                 s->n_http_registrations || s->n_portproxy_rules ?
+		                 _("no bind test was recorded for port %u and no "
+		                   "socket was listed: the verdict rests on the port "
+		                   "ranges and netsh's registrations and rules alone") :
 		                 _("no bind test was recorded for port %u and no "
 		                   "socket was listed: the verdict rests on the port "
 		                   "ranges alone"),
@@ -795,6 +885,8 @@ static void result_done(pd_result *r)
 	for (i = 0; i < r->n_findings; i++) {
 		free(r->findings[i].message);
 		free(r->findings[i].sockets);
+		free(r->findings[i].http_regs);
+		free(r->findings[i].proxy_rules);
 	}
 	free(r->findings);
 }

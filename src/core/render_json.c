@@ -10,6 +10,7 @@
 #include "docker.h"
 #include "json_util.h"
 #include "portdoctor/portdoctor.h"
+#include "win_holders.h"
 
 json_t *pd__container_brief_json(const pd_container *c, int *err);
 
@@ -152,6 +153,7 @@ static json_t *finding_json(const pd_snapshot *s, const pd_finding *f,
 	if (f->container)
 		pd__jset(o, "container", pd__container_brief_json(f->container, err),
 		         err);
+	pd__win_holders_json(o, s, f, err);
 	return o;
 }
 

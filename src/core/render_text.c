@@ -15,6 +15,7 @@
 #include "portdoctor/portdoctor.h"
 #include "render.h"
 #include "sanitize.h"
+#include "win_holders.h"
 
 #define CMDLINE_MAX 400 /* bytes of a command line shown without -v */
 
@@ -278,9 +279,13 @@ static void put_hint(pd_buf *b, const pd_snapshot *s, const pd_finding *f,
 		      "num=16384 (and ipv6), then reboot");
 		break;
 	case PD_F_HTTP_SYS:
+		if (pd__put_win_holder_fix(b, s, f))
+			return;
 		h = _("see who registered it: netsh http show servicestate");
 		break;
 	case PD_F_PORTPROXY:
+		if (pd__put_win_holder_fix(b, s, f))
+			return;
 		snprintf(tmp, sizeof(tmp),
 		         _("`netsh interface portproxy show all` lists the rule; as "
 		           "administrator remove it with `netsh interface portproxy "
@@ -338,6 +343,7 @@ static void put_finding(pd_buf *b, const pd_snapshot *s, const pd_finding *f,
 		              f->n_sockets - shown);
 	if (f->container)
 		pd__put_container_evidence(b, f->container);
+	pd__put_win_holders(b, s, f);
 	if (f->code == PD_F_ADDRESS_NOT_LOCAL) {
 		pd_buf_puts(b, _("          addresses here:"));
 		for (i = 0; i < s->n_addrs; i++) {

@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "json_util.h"
 #include "portdoctor/portdoctor.h"
+#include "win_holders.h"
 
 #define SNAPSHOT_SCHEMA "portdoctor.snapshot.v1"
 
@@ -183,8 +184,6 @@ static json_t *http_json(const pd_http_registration *h, int *err)
 	return o;
 }
 
-json_t *pd__portproxy_json(const pd_portproxy_rule *r, int *err);
-
 json_t *pd__portproxy_json(const pd_portproxy_rule *r, int *err)
 {
 	json_t *o = json_object();
@@ -200,8 +199,6 @@ json_t *pd__portproxy_json(const pd_portproxy_rule *r, int *err)
 	pd__jset(o, "connect_port", json_integer(r->connect_port), err);
 	return o;
 }
-
-json_t *pd__http_json(const pd_http_registration *h, int *err);
 
 json_t *pd__http_json(const pd_http_registration *h, int *err)
 {

@@ -187,6 +187,13 @@ static void put_http_fix(pd_buf *b, const pd_snapshot *s, const pd_finding *f)
 		pd_buf_puts(b, _("no process is attached to the URL's request queue "
 		                 "(an idle IIS application pool looks like this: "
 		                 "`net stop w3svc` as administrator stops IIS)"));
+	} else if (p && p->name && (strcmp(p->name, "w3wp.exe") == 0 ||
+	                            strcmp(p->name, "w3wp") == 0)) {
+		/* WAS starts the worker again and keeps the URLs registered. */
+		pd_buf_printf(b, _("the URL belongs to an IIS application pool "
+		                   "(w3wp.exe, pid %d): stop the site or the pool in "
+		                   "IIS Manager, or `net stop w3svc` as "
+		                   "administrator"), pid);
 	} else if (p && one_service(p->service)) {
 		pd_buf_puts(b, _("stop the service that registered the URL, as "
 		                 "administrator: `net stop "));
@@ -195,6 +202,9 @@ static void put_http_fix(pd_buf *b, const pd_snapshot *s, const pd_finding *f)
 	} else {
 		pd_buf_puts(b, _("stop the program that registered the URL: "));
 		put_pid(b, s, pid);
+		if (!p)
+			pd_buf_printf(b, _(" (`tasklist /svc /fi \"PID eq %d\"` "
+			                   "names it)"), pid);
 	}
 	pd_buf_puts(b, _("; or publish another port.  `netsh http delete "
 	                 "urlacl` does not free it: it removes a reservation, "

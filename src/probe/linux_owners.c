@@ -390,12 +390,16 @@ static int list_fds(ctx *c, proc_ent *e)
 		free(fds);
 		return r;
 	}
-	qsort(fds, n_fds, sizeof(*fds), cmp_int);
+	/* No fd at all (the process is exiting): fds is NULL, which qsort()
+	 * and bsearch() must not get, even with a count of 0. */
+	if (n_fds > 0)
+		qsort(fds, n_fds, sizeof(*fds), cmp_int);
 	free(e->fds);
 	e->fds = fds;
 	e->n = (int)n_fds;
 	e->top = -1;
-	tmp = top_fd < 0 ? NULL : bsearch(&top_fd, fds, n_fds, sizeof(*fds), cmp_int);
+	tmp = top_fd < 0 || n_fds == 0 ? NULL :
+	      bsearch(&top_fd, fds, n_fds, sizeof(*fds), cmp_int);
 	if (tmp)
 		e->top = (int)(tmp - fds);
 	else

@@ -4,7 +4,8 @@
  * pd_probe_collect() reads, in this order: the process list (needed for
  * owners and to spot Docker Desktop), the context (elevation, WinNAT,
  * Hyper-V, WSL, Docker Desktop), the sockets with their owners, the
- * dynamic and excluded port ranges and the interface addresses, then makes
+ * dynamic and excluded port ranges, the http.sys URLs and portproxy rules
+ * (when the owners call for them) and the interface addresses, then makes
  * the bind tests asked for.  Only an out-of-memory
  * failure, or a machine where nothing at all can be read, fails the whole
  * collection; everything else leaves a note.  The parts live in win_*.c
@@ -297,6 +298,9 @@ int pd_probe_collect(const pd_probe_opts *opts, char *err, size_t errsize,
 		goto out;
 	/* Owners were added while the sockets were read. */
 	rc = pd__win_ranges(opts, snap);
+	if (rc < 0)
+		goto out;
+	rc = pd__win_holders(opts, snap);
 	if (rc < 0)
 		goto out;
 	rc = pd__win_addrs(snap);

@@ -69,6 +69,11 @@ int pd__win_sockets(const pd_probe_opts *opts, pd_snapshot *snap,
  * registry). */
 int pd__win_ranges(const pd_probe_opts *opts, pd_snapshot *snap);
 
+/* The URLs registered with http.sys (when PID 4 holds a collected socket)
+ * and the portproxy rules (when iphlpsvc does, or ports were asked for);
+ * both for a full listing.  Failures become notes. */
+int pd__win_holders(const pd_probe_opts *opts, pd_snapshot *snap);
+
 /* Runs a program (argv[0] = prog, never through cmd.exe) and captures its
  * output; see win_netsh.c. */
 int pd__win_run_capture(const wchar_t *prog, const wchar_t *const *args,

@@ -12,12 +12,16 @@
  * The text is kept as bytes: netsh writes in the OEM code page, and the
  * parser recognises rows by shape, not by the translated words.
  *
+ * The same runner lists the URLs registered with http.sys and the
+ * portproxy rules (pd__win_holders) when a socket's owner calls for them.
+ *
  * Which program runs: opts->netsh_program, else $PORTDOCTOR_NETSH, else
  * netsh.exe in the system directory.  Tests use a stand-in that prints a
  * recorded output.
  */
 #include "win.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -408,6 +412,93 @@ static int tally_notes(pd_snapshot *snap, const tally *t)
 		rc = pd_snapshot_add_note(
 			snap, "netsh_unrecognised",
 			"netsh output was not recognised for some range queries");
+	return rc;
+}
+
+/* ------------------------------------------- http.sys and portproxy */
+
+/* Whether a collected socket is owned by pid, or by a process hosting
+ * the service svc. */
+static bool held_by(const pd_snapshot *snap, int pid, const char *svc)
+{
+	size_t i, k;
+
+	for (i = 0; i < snap->n_sockets; i++)
+		for (k = 0; k < snap->sockets[i].n_pids; k++) {
+			const pd_process *p;
+
+			if (pid >= 0 && snap->sockets[i].pids[k] == pid)
+				return true;
+			p = svc ? pd_snapshot_find_process(snap,
+			                                   snap->sockets[i].pids[k])
+			        : NULL;
+			if (p && p->service && strstr(p->service, svc))
+				return true;
+		}
+	return false;
+}
+
+/* Runs one listing command; its rows go into the snapshot, and a failure
+ * becomes the note code/what.  An empty output is an empty list (netsh
+ * prints nothing when there is no portproxy rule). */
+static int run_listing(const wchar_t *prog, const wchar_t *const *args,
+                       pd_netsh_kind kind, pd_snapshot *snap,
+                       const char *code, const char *shown, const char *what)
+{
+	pd_netsh_hint hint = {kind, PD_PROTO_NONE, PD_FAMILY_ANY};
+	pd_netsh_result res;
+	pd_buf out;
+	char msg[256];
+	int rc;
+
+	pd_buf_init(&out, NETSH_MAX_OUTPUT);
+	rc = pd__win_run_capture(prog, args, NETSH_TIMEOUT_MS, false, &out,
+	                         NULL);
+	if (rc == 0) {
+		memset(&res, 0, sizeof(res));
+		rc = pd_netsh_parse(out.data ? out.data : "", out.len, &hint, &res);
+		if (rc == 0) {
+			rc = pd_netsh_result_to_snapshot(&res, snap);
+			pd_netsh_result_done(&res);
+		}
+	}
+	pd_buf_done(&out);
+	if (rc == 0 || rc == PD_ENOMEM)
+		return rc;
+	snprintf(msg, sizeof(msg), "`%s` could not be read (%s): %s are unknown",
+	         shown, pd_strerror(rc), what);
+	return pd_snapshot_add_note(snap, code, msg);
+}
+
+int pd__win_holders(const pd_probe_opts *opts, pd_snapshot *snap)
+{
+	/* view=requestq lists each request queue's processes with its URLs
+	 * (learn.microsoft.com, "show servicestate"). */
+	static const wchar_t *const http_args[] = {
+		L"http", L"show", L"servicestate", L"view=requestq", NULL};
+	static const wchar_t *const proxy_args[] = {
+		L"interface", L"portproxy", L"show", L"all", NULL};
+	bool http = opts->listeners || held_by(snap, 4, NULL);
+	bool proxy = opts->listeners || opts->n_ports > 0 ||
+	             held_by(snap, -1, "iphlpsvc");
+	wchar_t *prog;
+	int rc = 0;
+
+	if (!http && !proxy)
+		return 0;
+	prog = netsh_program(opts);
+	if (!prog)
+		return PD_ENOMEM;
+	if (http)
+		rc = run_listing(prog, http_args, PD_NETSH_HTTP, snap,
+		                 "netsh_http_failed", "netsh http show servicestate",
+		                 "the URLs registered with http.sys (PID 4)");
+	if (rc == 0 && proxy)
+		rc = run_listing(prog, proxy_args, PD_NETSH_PORTPROXY, snap,
+		                 "netsh_portproxy_failed",
+		                 "netsh interface portproxy show all",
+		                 "the portproxy rules");
+	free(prog);
 	return rc;
 }
 

@@ -317,6 +317,180 @@ static void test_windows_holders(void **state)
 	pd_snapshot_free(s);
 }
 
+static void add_reg(pd_snapshot *s, const char *url, uint16_t port, int pid)
+{
+	pd_http_registration h;
+
+	memset(&h, 0, sizeof(h));
+	h.url = (char *)url;
+	h.port = port;
+	if (pid) {
+		h.pids[0] = pid;
+		h.n_pids = 1;
+	}
+	assert_int_equal(pd_snapshot_add_http(s, &h), 0);
+}
+
+static void add_rule(pd_snapshot *s, const char *la, uint16_t lp,
+                     const char *ca, uint16_t cp)
+{
+	pd_portproxy_rule r;
+
+	memset(&r, 0, sizeof(r));
+	r.listen_family = PD_FAMILY_V4;
+	r.connect_family = PD_FAMILY_V4;
+	r.listen_address = (char *)la;
+	r.listen_port = lp;
+	r.connect_address = (char *)ca;
+	r.connect_port = cp;
+	assert_int_equal(pd_snapshot_add_portproxy(s, &r), 0);
+}
+
+static char *render(const pd_report *r)
+{
+	pd_render_opts o;
+	char *text = NULL;
+
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(pd_render_check_text(r, &o, &text), 0);
+	return text;
+}
+
+/* PID 4 holds 80: the http_sys finding lists the URLs on 80 (not those on
+ * other ports) and names the process behind them; a portproxy holder lists
+ * the rule on its port and gives the exact delete command. */
+static void test_holders_with_netsh(void **state)
+{
+	pd_snapshot *s = fx_windows();
+	pd_report *r;
+	const pd_finding *f;
+	pd_process *p;
+	char *text, *json;
+
+	(void)state;
+	fx_socket(s, PD_PROTO_TCP, "0.0.0.0", 80, PD_STATE_LISTEN, -1, 4);
+	fx_process(s, 4, "System", NULL);
+	fx_bind(s, PD_PROTO_TCP, "0.0.0.0", 80, PD_EADDRINUSE, 10048,
+	        "WSAEADDRINUSE");
+	add_reg(s, "HTTP://+:5985/WSMAN/", 5985, 3580);
+	add_reg(s, "http://+:80/Reports/", 80, 2100);
+	add_reg(s, "HTTP://*:80/", 80, 0);
+	fx_process(s, 2100, "ReportingServicesService.exe", NULL);
+	assert_int_equal(pd_snapshot_add_process(s, &p), 0);
+	p->pid = 3184;
+	p->name = strdup("svchost.exe");
+	p->service = strdup("iphlpsvc");
+	fx_socket(s, PD_PROTO_TCP, "0.0.0.0", 2222, PD_STATE_LISTEN, -1, 3184);
+	fx_bind(s, PD_PROTO_TCP, "0.0.0.0", 2222, PD_EADDRINUSE, 10048,
+	        "WSAEADDRINUSE");
+	add_rule(s, "0.0.0.0", 2222, "172.23.114.5", 22);
+	add_rule(s, "0.0.0.0", 3000, "172.23.114.5", 3000);
+
+	r = fx_diagnose(s, "0.0.0.0:80");
+	f = fx_find(&r->results[0], PD_F_HTTP_SYS);
+	assert_non_null(f);
+	assert_int_equal(f->severity, PD_SEV_ERROR);
+	assert_int_equal(f->n_http_regs, 2);
+	assert_int_equal(f->http_regs[0], 1);
+	assert_int_equal(f->http_regs[1], 2);
+	assert_int_equal(f->n_proxy_rules, 0);
+	assert_non_null(strstr(f->message, "2 URL(s) registered on port 80"));
+	text = render(r);
+	assert_non_null(strstr(text, "registered URL: http://+:80/Reports/  by "
+	                             "ReportingServicesService.exe (pid 2100"));
+	assert_non_null(strstr(text, "registered URL: HTTP://*:80/  (no process"));
+	assert_non_null(strstr(text, "stop the program that registered the URL: "
+	                             "ReportingServicesService.exe (pid 2100"));
+	assert_non_null(strstr(text, "urlacl` does not free it"));
+	free(text);
+	assert_int_equal(pd_render_check_json(r, &json), 0);
+	assert_non_null(strstr(json, "\"http_registrations\""));
+	assert_non_null(strstr(json, "\"name\": \"ReportingServicesService.exe\""));
+	free(json);
+	pd_report_free(r);
+
+	r = fx_diagnose(s, "0.0.0.0:2222");
+	f = fx_find(&r->results[0], PD_F_PORTPROXY);
+	assert_non_null(f);
+	assert_int_equal(f->severity, PD_SEV_ERROR);
+	assert_int_equal(f->n_proxy_rules, 1);
+	assert_int_equal(f->proxy_rules[0], 0);
+	text = render(r);
+	assert_non_null(strstr(text, "portproxy rule: 0.0.0.0:2222 -> "
+	                             "172.23.114.5:22 (v4tov4)"));
+	assert_non_null(strstr(text, "`netsh interface portproxy delete v4tov4 "
+	                             "listenport=2222 listenaddress=0.0.0.0`"));
+	free(text);
+	pd_report_free(r);
+	pd_snapshot_free(s);
+}
+
+/* No socket, no bind test (a netsh paste): a registration or a rule is
+ * evidence, shown as a warning, and the port counts as taken; UDP and
+ * other ports are not touched; a rule on 127.0.0.1 does not meet ::1. */
+static void test_registered_without_sockets(void **state)
+{
+	pd_snapshot *s = pd_snapshot_new();
+	pd_report *r;
+	const pd_finding *f;
+	pd_process *p;
+	char *text;
+
+	(void)state;
+	s->os = strdup("windows");
+	add_reg(s, "HTTP://+:5985/WSMAN/", 5985, 3580);
+	assert_int_equal(pd_snapshot_add_process(s, &p), 0);
+	p->pid = 3580;
+	p->name = strdup("svchost.exe");
+	p->service = strdup("WinRM");
+	add_rule(s, "127.0.0.1", 8080, "localhost", 80);
+
+	r = fx_diagnose(s, "5985");
+	assert_false(r->results[0].available);
+	assert_int_equal(fx_count(&r->results[0], PD_F_HTTP_SYS), 1);
+	f = fx_find(&r->results[0], PD_F_HTTP_SYS);
+	assert_int_equal(f->severity, PD_SEV_WARNING);
+	assert_int_equal(f->n_sockets, 0);
+	assert_int_equal(f->n_http_regs, 1);
+	assert_non_null(fx_find(&r->results[0], PD_F_NOT_TESTED));
+	text = render(r);
+	assert_non_null(strstr(text, "as administrator: `net stop WinRM` "
+	                             "(pid 3580)"));
+	free(text);
+	pd_report_free(r);
+
+	r = fx_diagnose(s, "5985/udp");
+	assert_true(r->results[0].available);
+	assert_null(fx_find(&r->results[0], PD_F_HTTP_SYS));
+	pd_report_free(r);
+
+	r = fx_diagnose(s, "8080");
+	assert_false(r->results[0].available);
+	f = fx_find(&r->results[0], PD_F_PORTPROXY);
+	assert_non_null(f);
+	assert_int_equal(f->severity, PD_SEV_WARNING);
+	assert_int_equal(f->n_proxy_rules, 1);
+	assert_non_null(strstr(f->message, "127.0.0.1:8080"));
+	pd_report_free(r);
+
+	r = fx_diagnose(s, "[::1]:8080");
+	assert_true(r->results[0].available);
+	assert_null(fx_find(&r->results[0], PD_F_PORTPROXY));
+	pd_report_free(r);
+
+	r = fx_diagnose(s, "8081");
+	assert_true(r->results[0].available);
+	pd_report_free(r);
+
+	/* Not Windows: no such evidence is read. */
+	free(s->os);
+	s->os = strdup("linux");
+	r = fx_diagnose(s, "5985");
+	assert_true(r->results[0].available);
+	pd_report_free(r);
+	pd_snapshot_free(s);
+}
+
 static void test_bad_args(void **state)
 {
 	pd_snapshot *s = fx_linux();
@@ -375,6 +549,8 @@ int main(void)
 		cmocka_unit_test(test_bind_denied_and_ipv6),
 		cmocka_unit_test(test_windows_seed),
 		cmocka_unit_test(test_windows_holders),
+		cmocka_unit_test(test_holders_with_netsh),
+		cmocka_unit_test(test_registered_without_sockets),
 		cmocka_unit_test(test_bad_args),
 		cmocka_unit_test(test_range_verdicts),
 	};

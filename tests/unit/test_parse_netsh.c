@@ -797,6 +797,33 @@ static void test_to_snapshot(void **state)
 	pd_netsh_result_done(&r);
 }
 
+/* URLs and portproxy rules go into the snapshot with their pids and
+ * families. */
+static void test_to_snapshot_http_portproxy(void **state)
+{
+	pd_snapshot *s = pd_snapshot_new();
+	pd_netsh_result r;
+
+	(void)state;
+	assert_non_null(s);
+	parse_file("http-servicestate.txt", &r);
+	assert_int_equal(pd_netsh_result_to_snapshot(&r, s), 0);
+	pd_netsh_result_done(&r);
+	assert_int_equal(s->n_http_registrations, 6);
+	assert_string_equal(s->http_registrations[0].url, "HTTP://+:5985/WSMAN/");
+	assert_int_equal(s->http_registrations[0].n_pids, 1);
+	assert_int_equal(s->http_registrations[0].pids[0], 3580);
+	parse_file("portproxy-show-all.txt", &r);
+	assert_int_equal(pd_netsh_result_to_snapshot(&r, s), 0);
+	pd_netsh_result_done(&r);
+	assert_int_equal(s->n_portproxy_rules, 3);
+	assert_string_equal(s->portproxy_rules[2].listen_address, "0.0.0.0");
+	assert_int_equal(s->portproxy_rules[2].listen_port, 2222);
+	assert_string_equal(pd_portproxy_kind(&s->portproxy_rules[2]), "v4tov6");
+	assert_string_equal(s->portproxy_rules[1].connect_address, "localhost");
+	pd_snapshot_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -817,6 +844,7 @@ int main(void)
 		cmocka_unit_test(test_ja_dyn_udp6),
 		cmocka_unit_test(test_bad_rows),
 		cmocka_unit_test(test_portproxy_show_all),
+		cmocka_unit_test(test_to_snapshot_http_portproxy),
 		cmocka_unit_test(test_http_servicestate),
 		cmocka_unit_test(test_garbage_text),
 		cmocka_unit_test(test_garbage_binary),

@@ -71,6 +71,82 @@ static void test_roundtrip(void **state)
 	pd_snapshot_free(t);
 }
 
+/* http.sys URLs and portproxy rules: written, read back, and absent in an
+ * older document (none). */
+static void test_http_and_portproxy(void **state)
+{
+	pd_snapshot *s = fx_linux(), *t = NULL;
+	pd_http_registration h;
+	pd_portproxy_rule pr;
+	char *a = NULL, *b = NULL, err[256];
+	int i;
+
+	(void)state;
+	memset(&h, 0, sizeof(h));
+	h.url = "HTTP://+:5985/WSMAN/";
+	h.port = 5985;
+	h.pids[0] = 3580;
+	h.n_pids = 1;
+	assert_int_equal(pd_snapshot_add_http(s, &h), 0);
+	h.url = "http://*:80/";
+	h.port = 80;
+	h.n_pids = 99; /* capped */
+	for (i = 0; i < PD_HTTP_MAX_PIDS; i++)
+		h.pids[i] = 100 + i;
+	assert_int_equal(pd_snapshot_add_http(s, &h), 0);
+	assert_int_equal(s->http_registrations[1].n_pids, PD_HTTP_MAX_PIDS);
+	h.url = NULL;
+	assert_int_equal(pd_snapshot_add_http(s, &h), PD_EINVAL);
+	memset(&pr, 0, sizeof(pr));
+	pr.listen_family = PD_FAMILY_V4;
+	pr.connect_family = PD_FAMILY_V6;
+	pr.listen_address = "0.0.0.0";
+	pr.listen_port = 2222;
+	pr.connect_address = "::1";
+	pr.connect_port = 22;
+	assert_int_equal(pd_snapshot_add_portproxy(s, &pr), 0);
+	assert_string_equal(pd_portproxy_kind(&s->portproxy_rules[0]), "v4tov6");
+	pr.listen_family = PD_FAMILY_ANY;
+	pr.listen_address = "myhost";
+	pr.connect_address = NULL;
+	assert_int_equal(pd_snapshot_add_portproxy(s, &pr), 0);
+	assert_null(pd_portproxy_kind(&s->portproxy_rules[1]));
+
+	assert_int_equal(pd_snapshot_to_json(s, &a), 0);
+	assert_non_null(strstr(a, "\"kind\": \"v4tov6\""));
+	assert_int_equal(pd_snapshot_from_json(a, strlen(a), err, sizeof(err), &t),
+	                 0);
+	assert_int_equal(pd_snapshot_to_json(t, &b), 0);
+	assert_string_equal(a, b);
+	assert_int_equal(t->n_http_registrations, 2);
+	assert_string_equal(t->http_registrations[0].url, "HTTP://+:5985/WSMAN/");
+	assert_int_equal(t->http_registrations[0].port, 5985);
+	assert_int_equal(t->http_registrations[0].n_pids, 1);
+	assert_int_equal(t->http_registrations[0].pids[0], 3580);
+	assert_int_equal(t->http_registrations[1].pids[15], 115);
+	assert_int_equal(t->n_portproxy_rules, 2);
+	assert_int_equal(t->portproxy_rules[0].listen_family, PD_FAMILY_V4);
+	assert_int_equal(t->portproxy_rules[0].connect_family, PD_FAMILY_V6);
+	assert_int_equal(t->portproxy_rules[0].listen_port, 2222);
+	assert_string_equal(t->portproxy_rules[0].connect_address, "::1");
+	assert_string_equal(t->portproxy_rules[1].listen_address, "myhost");
+	assert_null(t->portproxy_rules[1].connect_address);
+	assert_int_equal(t->portproxy_rules[1].listen_family, PD_FAMILY_ANY);
+	free(a);
+	free(b);
+	pd_snapshot_free(t);
+	pd_snapshot_free(s);
+
+	/* An older document has neither array: none. */
+	t = NULL;
+	assert_int_equal(pd_snapshot_from_json(
+		"{\"schema\": \"portdoctor.snapshot.v1\"}", 36, err, sizeof(err),
+		&t), 0);
+	assert_int_equal(t->n_http_registrations, 0);
+	assert_int_equal(t->n_portproxy_rules, 0);
+	pd_snapshot_free(t);
+}
+
 static void expect_fail(const char *doc, int code, const char *msg_part)
 {
 	pd_snapshot *t = (pd_snapshot *)0x1;
@@ -88,6 +164,24 @@ static void test_bad_documents(void **state)
 	(void)state;
 	expect_fail("", PD_EPARSE, "line");
 	expect_fail("[]", PD_EPARSE, "not a JSON object");
+	expect_fail("{\"schema\": \"portdoctor.snapshot.v1\", "
+	            "\"http_registrations\": [{\"url\": \"http://+:80/\", "
+	            "\"port\": 0}]}", PD_EPARSE, "http_registrations[0]");
+	expect_fail("{\"schema\": \"portdoctor.snapshot.v1\", "
+	            "\"http_registrations\": [{\"port\": 80}]}", PD_EPARSE,
+	            "http_registrations[0]");
+	expect_fail("{\"schema\": \"portdoctor.snapshot.v1\", "
+	            "\"http_registrations\": [{\"url\": \"http://+:80/\", "
+	            "\"port\": 80, \"pids\": [-1]}]}", PD_EPARSE, "bad pid");
+	expect_fail("{\"schema\": \"portdoctor.snapshot.v1\", "
+	            "\"http_registrations\": {}}", PD_EPARSE, "not an array");
+	expect_fail("{\"schema\": \"portdoctor.snapshot.v1\", "
+	            "\"portproxy_rules\": [{\"kind\": \"v4tov5\", "
+	            "\"listen_address\": \"0.0.0.0\", \"listen_port\": 1}]}",
+	            PD_EPARSE, "portproxy_rules[0]");
+	expect_fail("{\"schema\": \"portdoctor.snapshot.v1\", "
+	            "\"portproxy_rules\": [{\"listen_port\": 1}]}",
+	            PD_EPARSE, "portproxy_rules[0]");
 	expect_fail("{}", PD_EPARSE, "schema");
 	expect_fail("{\"schema\":\"portdoctor.snapshot.v9\"}", PD_EVERSION,
 	            "unsupported version");
@@ -164,6 +258,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_http_and_portproxy),
 		cmocka_unit_test(test_bad_documents),
 		cmocka_unit_test(test_truncated_everywhere),
 		cmocka_unit_test(test_limits),

@@ -7,7 +7,9 @@
  * or a folder holding one file per command, named from the arguments
  * `int <ipv4|ipv6> show <excludedportrange|dynamicport> <proto>`:
  * <ipv4|ipv6>-<excludedportrange|dynamicport>-<tcp|udp>.txt
- * ("protocol=" is dropped).  A missing per-command file prints nothing,
+ * ("protocol=" is dropped); `http show servicestate ...` reads
+ * http-servicestate.txt and `interface portproxy show all`
+ * portproxy-show-all.txt.  A missing per-command file prints nothing,
  * as Wine's netsh does.  Exit status 0, or 1 when the variable is unset or
  * the named file cannot be read.  PORTDOCTOR_NETSH_SLEEP_MS makes it wait
  * that long first, to test the probe's timeout.
@@ -52,6 +54,18 @@ int wmain(int argc, wchar_t **argv)
 	attr = GetFileAttributesW(fixture);
 	if (attr == INVALID_FILE_ATTRIBUTES || !(attr & FILE_ATTRIBUTE_DIRECTORY))
 		return print_file(fixture, 0);
+	if (argc >= 4 && _wcsicmp(argv[1], L"http") == 0) {
+		_snwprintf(path, sizeof(path) / sizeof(path[0]),
+		           L"%ls\\http-servicestate.txt", fixture);
+		path[sizeof(path) / sizeof(path[0]) - 1] = L'\0';
+		return print_file(path, 1);
+	}
+	if (argc >= 5 && _wcsicmp(argv[2], L"portproxy") == 0) {
+		_snwprintf(path, sizeof(path) / sizeof(path[0]),
+		           L"%ls\\portproxy-show-%ls.txt", fixture, argv[4]);
+		path[sizeof(path) / sizeof(path[0]) - 1] = L'\0';
+		return print_file(path, 1);
+	}
 	if (argc < 6)
 		return 0;
 	proto = argv[5];
