@@ -93,6 +93,12 @@ typedef struct plan {
 	size_t n_ports;
 } plan;
 
+/* Parses the operands as targets (at most max_ports ports in all);
+ * returns an exit status (0 on success) and has said why. */
+int plan_from_args(const cli_opts *o, size_t max_ports, plan *p);
+/* Probe options for a plan: its bind tests and ports, owners, and the
+ * container engine unless --no-engine. */
+void plan_probe_opts(const plan *p, const cli_opts *o, pd_probe_opts *ret);
 /* Adds a target with its bind tests and ports; -1 when out of memory. */
 int plan_add(plan *p, const pd_target *t);
 void plan_done(plan *p);

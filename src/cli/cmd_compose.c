@@ -451,15 +451,9 @@ int cmd_compose(const cli_opts *o)
 	ex = plan_project(proj, &pl);
 	if (ex)
 		goto out;
-	memset(&po, 0, sizeof(po));
-	po.binds = pl.binds;
-	po.n_binds = pl.n_binds;
-	po.ports = pl.ports;
-	po.n_ports = pl.n_ports;
-	po.owners = 1;
 	/* The engine names the containers holding ports: this project's own
 	 * ones are no conflict (pd_compose_annotate). */
-	po.containers = !o->no_engine;
+	plan_probe_opts(&pl, o, &po);
 	ex = acquire(o, &po, &s);
 	if (ex)
 		goto out;

@@ -110,13 +110,7 @@ static int check_all(const cli_opts *o, pd_explain *x, const pd_errmsg *errs,
 	}
 	if (!p.n_targets)
 		goto out;
-	memset(&po, 0, sizeof(po));
-	po.binds = p.binds;
-	po.n_binds = p.n_binds;
-	po.ports = p.ports;
-	po.n_ports = p.n_ports;
-	po.owners = 1;
-	po.containers = !o->no_engine;
+	plan_probe_opts(&p, o, &po);
 	ex = acquire(o, &po, ret_snap);
 	if (ex)
 		goto out;

@@ -27,33 +27,10 @@
 #define RECHECK_TRIES 15
 #define RECHECK_MS 200
 
+/* fix, kill and watch act on each port: a few thousand at most. */
 int cli_targets(const cli_opts *o, plan *p)
 {
-	size_t i;
-
-	memset(p, 0, sizeof(*p));
-	for (i = 0; i < o->n_args; i++) {
-		pd_target t;
-
-		if (pd_target_parse(o->args[i], &t) < 0) {
-			cli_error(_("bad target '%s': expected PORT, LO-HI, ADDRESS:PORT, "
-			            "[IPV6]:PORT or localhost:PORT, optionally /tcp or "
-			            "/udp"), o->args[i]);
-			plan_done(p);
-			return EXIT_USAGE;
-		}
-		if ((size_t)(t.port_hi - t.port_lo) + 1 > 4096) {
-			cli_error(_("%s: at most 4096 ports at once here"), o->args[i]);
-			plan_done(p);
-			return EXIT_USAGE;
-		}
-		if (plan_add(p, &t) < 0) {
-			cli_error(_("out of memory"));
-			plan_done(p);
-			return EXIT_PROBE;
-		}
-	}
-	return EXIT_OK;
+	return plan_from_args(o, 4096, p);
 }
 
 static const char *root_dir(const cli_opts *o)
@@ -514,13 +491,8 @@ static int run_fix(const cli_opts *o, bool kill)
 			}
 		}
 	}
-	f.po.binds = f.p.binds;
-	f.po.n_binds = f.p.n_binds;
-	f.po.ports = f.p.ports;
-	f.po.n_ports = f.p.n_ports;
-	f.po.owners = 1;
 	/* A proxy-held port is freed through its container's engine. */
-	f.po.containers = !o->no_engine;
+	plan_probe_opts(&f.p, o, &f.po);
 	ex = acquire(o, &f.po, &f.s);
 	if (ex)
 		goto out;

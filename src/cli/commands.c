@@ -55,7 +55,7 @@ int plan_add(plan *p, const pd_target *t)
 	return 0;
 }
 
-static int plan_from_args(const cli_opts *o, plan *p)
+int plan_from_args(const cli_opts *o, size_t max_ports, plan *p)
 {
 	size_t i, total = 0;
 
@@ -72,9 +72,9 @@ static int plan_from_args(const cli_opts *o, plan *p)
 			return EXIT_USAGE;
 		}
 		total += (size_t)(t.port_hi - t.port_lo) + 1;
-		if (total > PD_TARGET_MAX_PORTS) {
-			cli_error(_("too many ports: at most %u at once"),
-			          PD_TARGET_MAX_PORTS);
+		if (total > max_ports) {
+			cli_error(_("too many ports: at most %zu at once here"),
+			          max_ports);
 			plan_done(p);
 			return EXIT_USAGE;
 		}
@@ -85,6 +85,17 @@ static int plan_from_args(const cli_opts *o, plan *p)
 		}
 	}
 	return EXIT_OK;
+}
+
+void plan_probe_opts(const plan *p, const cli_opts *o, pd_probe_opts *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	ret->binds = p->binds;
+	ret->n_binds = p->n_binds;
+	ret->ports = p->ports;
+	ret->n_ports = p->n_ports;
+	ret->owners = 1;
+	ret->containers = !o->no_engine;
 }
 
 /* The snapshot to work on: recorded (--snapshot) or probed now. */
@@ -151,16 +162,10 @@ int cmd_check(const cli_opts *o)
 		cli_usage("check", true);
 		return EXIT_USAGE;
 	}
-	ex = plan_from_args(o, &p);
+	ex = plan_from_args(o, PD_TARGET_MAX_PORTS, &p);
 	if (ex)
 		return ex;
-	memset(&po, 0, sizeof(po));
-	po.binds = p.binds;
-	po.n_binds = p.n_binds;
-	po.ports = p.ports;
-	po.n_ports = p.n_ports;
-	po.owners = 1;
-	po.containers = !o->no_engine;
+	plan_probe_opts(&p, o, &po);
 	ex = acquire(o, &po, &s);
 	if (ex)
 		goto out;
@@ -289,13 +294,7 @@ int cmd_doctor(const cli_opts *o)
 		cli_error(_("out of memory"));
 		goto out;
 	}
-	memset(&po, 0, sizeof(po));
-	po.binds = p.binds;
-	po.n_binds = p.n_binds;
-	po.ports = p.ports;
-	po.n_ports = p.n_ports;
-	po.owners = 1;
-	po.containers = !o->no_engine;
+	plan_probe_opts(&p, o, &po);
 	ex = acquire(o, &po, &s);
 	if (ex)
 		goto out;
@@ -332,7 +331,7 @@ int cmd_snapshot(const cli_opts *o)
 		            "sense here"));
 		return EXIT_USAGE;
 	}
-	ex = plan_from_args(o, &p);
+	ex = plan_from_args(o, PD_TARGET_MAX_PORTS, &p);
 	if (ex)
 		return ex;
 	ex = EXIT_PROBE;
@@ -340,14 +339,9 @@ int cmd_snapshot(const cli_opts *o)
 		cli_error(_("out of memory"));
 		goto out;
 	}
-	memset(&po, 0, sizeof(po));
-	po.binds = p.binds;
-	po.n_binds = p.n_binds;
-	po.ports = p.ports;
-	po.n_ports = p.n_ports;
+	plan_probe_opts(&p, o, &po);
 	po.listeners = true;
 	po.owners = 2;
-	po.containers = !o->no_engine;
 	ex = acquire(o, &po, &s);
 	if (ex)
 		goto out;

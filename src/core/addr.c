@@ -10,18 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "portdoctor/portdoctor.h"
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Parses exactly len bytes as a dotted quad into out[4]. */
 static int parse_v4(const char *s, size_t len, uint8_t out[4])
@@ -70,7 +60,7 @@ static int parse_v6(const char *s, size_t len, uint8_t out[16])
 
 		if (n >= 8)
 			return PD_EINVAL;
-		while (i < len && (h = hexval(s[i])) >= 0) {
+		while (i < len && (h = pd__hexval(s[i])) >= 0) {
 			if (i - start >= 4)
 				return PD_EINVAL;
 			v = v * 16 + (unsigned)h;

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "compose.h"
 
 /* Digits only, 0..65535; -1 otherwise. */
@@ -56,23 +57,6 @@ int pd_compose_port_range(const char *text, uint16_t *ret_lo, uint16_t *ret_hi)
 	return range_n(text, strlen(text), ret_lo, ret_hi);
 }
 
-static bool ieq(const char *a, size_t n, const char *b)
-{
-	size_t i;
-
-	if (strlen(b) != n)
-		return false;
-	for (i = 0; i < n; i++) {
-		char c = a[i];
-
-		if (c >= 'A' && c <= 'Z')
-			c = (char)(c - 'A' + 'a');
-		if (c != b[i])
-			return false;
-	}
-	return true;
-}
-
 int pd_compose_port_parse_short(const char *text, char *err, size_t errsize,
                                 pd_compose_portspec *ret)
 {
@@ -88,11 +72,11 @@ int pd_compose_port_parse_short(const char *text, char *err, size_t errsize,
 	if (slash) {
 		size_t pl = len - (size_t)(slash - text) - 1;
 
-		if (ieq(slash + 1, pl, "tcp")) {
+		if (pd__ascii_ieq(slash + 1, pl, "tcp")) {
 			ps.proto = PD_PROTO_TCP;
-		} else if (ieq(slash + 1, pl, "udp")) {
+		} else if (pd__ascii_ieq(slash + 1, pl, "udp")) {
 			ps.proto = PD_PROTO_UDP;
-		} else if (ieq(slash + 1, pl, "sctp")) {
+		} else if (pd__ascii_ieq(slash + 1, pl, "sctp")) {
 			ps.proto = PD_PROTO_NONE;
 			ps.sctp = true;
 		} else {

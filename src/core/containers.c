@@ -14,27 +14,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "docker.h"
 #include "json_util.h"
 #include "portdoctor/portdoctor.h"
-
-static int lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
-
-/* ASCII case-insensitive equality of n bytes of s with lowercase w. */
-static bool ieq(const char *s, size_t n, const char *w)
-{
-	size_t i;
-
-	if (strlen(w) != n)
-		return false;
-	for (i = 0; i < n; i++)
-		if (lower((unsigned char)s[i]) != w[i])
-			return false;
-	return true;
-}
 
 bool pd__is_container_proxy(const char *name)
 {
@@ -47,10 +30,10 @@ bool pd__is_container_proxy(const char *name)
 	if (!name)
 		return false;
 	n = strlen(name);
-	if (n > 4 && ieq(name + n - 4, 4, ".exe"))
+	if (n > 4 && pd__ascii_ieq(name + n - 4, 4, ".exe"))
 		n -= 4;
 	for (i = 0; i < sizeof(proxies) / sizeof(proxies[0]); i++)
-		if (ieq(name, n, proxies[i]))
+		if (pd__ascii_ieq(name, n, proxies[i]))
 			return true;
 	return false;
 }

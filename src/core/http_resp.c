@@ -13,36 +13,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "buf.h"
 #include "docker.h"
 
 #define HEADER_MAX (64u * 1024u)
-
-static int lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
-
-/* Case-insensitive (ASCII) comparison of n bytes with the NUL-terminated
- * lowercase word w. */
-static bool word_eq(const char *s, size_t n, const char *w)
-{
-	size_t i;
-
-	if (strlen(w) != n)
-		return false;
-	for (i = 0; i < n; i++)
-		if (lower((unsigned char)s[i]) != w[i])
-			return false;
-	return true;
-}
 
 static bool has_token(const char *s, size_t n, const char *w)
 {
 	size_t wl = strlen(w), i;
 
 	for (i = 0; i + wl <= n; i++)
-		if (word_eq(s + i, wl, w))
+		if (pd__ascii_ieq(s + i, wl, w))
 			return true;
 	return false;
 }
@@ -131,12 +113,12 @@ static int parse_head(const char *buf, size_t hlen, size_t max_body, head *h)
 		while (v < p + n && (*v == ' ' || *v == '\t'))
 			v++;
 		vn = (size_t)(p + n - v);
-		if (word_eq(p, (size_t)(colon - p), "content-length")) {
+		if (pd__ascii_ieq(p, (size_t)(colon - p), "content-length")) {
 			cl = v;
 			cl_len = vn;
-		} else if (word_eq(p, (size_t)(colon - p), "transfer-encoding")) {
+		} else if (pd__ascii_ieq(p, (size_t)(colon - p), "transfer-encoding")) {
 			h->chunked = has_token(v, vn, "chunked");
-		} else if (word_eq(p, (size_t)(colon - p), "server")) {
+		} else if (pd__ascii_ieq(p, (size_t)(colon - p), "server")) {
 			h->server = v;
 			h->server_len = vn;
 		}
@@ -149,16 +131,6 @@ static int parse_head(const char *buf, size_t hlen, size_t max_body, head *h)
 		h->has_length = true;
 	}
 	return 0;
-}
-
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = lower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
 }
 
 /* Walks the chunks of b[0, n).  With out, copies the data there (the
@@ -178,10 +150,10 @@ static int walk_chunks(const char *b, size_t n, size_t max_body, char *out,
 		if (!nl)
 			return n - pos > 1024 ? PD_EPARSE : 0;
 		eol = (size_t)(nl - b);
-		while (pos < eol && hexval((unsigned char)b[pos]) >= 0) {
+		while (pos < eol && pd__hexval((unsigned char)b[pos]) >= 0) {
 			if (++digits > 8)
 				return PD_ETOOBIG;
-			size = size * 16 + (size_t)hexval((unsigned char)b[pos]);
+			size = size * 16 + (size_t)pd__hexval((unsigned char)b[pos]);
 			pos++;
 		}
 		/* Chunk extensions (";name=value") are allowed and ignored. */

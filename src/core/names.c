@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "ascii.h"
 #include "portdoctor/portdoctor.h"
 
 static const struct {
@@ -57,28 +58,13 @@ const char *pd_proto_name(pd_proto p)
 	}
 }
 
-static char ascii_lower(char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
-
-static bool eq_nocase(const char *a, size_t alen, const char *b)
-{
-	size_t i;
-
-	for (i = 0; i < alen; i++)
-		if (!b[i] || ascii_lower(a[i]) != b[i])
-			return false;
-	return b[alen] == '\0';
-}
-
 int pd_proto_parse(const char *text, size_t len, pd_proto *ret_proto)
 {
-	if (eq_nocase(text, len, "tcp") || eq_nocase(text, len, "tcp4") ||
-	    eq_nocase(text, len, "tcp6"))
+	if (pd__ascii_ieq(text, len, "tcp") || pd__ascii_ieq(text, len, "tcp4") ||
+	    pd__ascii_ieq(text, len, "tcp6"))
 		*ret_proto = PD_PROTO_TCP;
-	else if (eq_nocase(text, len, "udp") || eq_nocase(text, len, "udp4") ||
-	         eq_nocase(text, len, "udp6"))
+	else if (pd__ascii_ieq(text, len, "udp") || pd__ascii_ieq(text, len, "udp4") ||
+	         pd__ascii_ieq(text, len, "udp6"))
 		*ret_proto = PD_PROTO_UDP;
 	else
 		return PD_EINVAL;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "parse_proc.h"
 
 /* A read cursor over [p, end). */
@@ -17,17 +18,6 @@ typedef struct cur {
 	const char *p;
 	const char *end;
 } cur;
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Reads one or more digits of base 10 or 16, at most max.  Leaves the
  * cursor after the digits. */
@@ -38,7 +28,7 @@ static int cur_number(cur *c, unsigned base, uint64_t max, uint64_t *ret)
 	int d;
 
 	while (c->p < c->end) {
-		d = hexval(*c->p);
+		d = pd__hexval(*c->p);
 		if (d < 0 || (unsigned)d >= base)
 			break;
 		if (v > (max - (uint64_t)d) / base)
@@ -173,7 +163,7 @@ static int parse_endpoint(cur *c, pd_family family, pd_addr *ret_addr,
 		for (j = 0; j < 8; j++) {
 			if (c->p >= c->end)
 				return PD_EPARSE;
-			d = hexval(*c->p++);
+			d = pd__hexval(*c->p++);
 			if (d < 0)
 				return PD_EPARSE;
 			w = (w << 4) | (uint32_t)d;
@@ -182,7 +172,7 @@ static int parse_endpoint(cur *c, pd_family family, pd_addr *ret_addr,
 	}
 	if (cur_char(c, ':') < 0)
 		return PD_EPARSE;
-	if (c->end - c->p < 4 || hexval(c->p[3]) < 0)
+	if (c->end - c->p < 4 || pd__hexval(c->p[3]) < 0)
 		return PD_EPARSE;
 	if (cur_number(c, 16, 0xffff, &port) < 0)
 		return PD_EPARSE;

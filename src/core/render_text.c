@@ -346,6 +346,9 @@ static void put_finding(pd_buf *b, const pd_snapshot *s, const pd_finding *f,
 	pd__put_win_holders(b, s, f);
 	if (f->code == PD_F_ADDRESS_NOT_LOCAL) {
 		pd_buf_puts(b, _("          addresses here:"));
+		if (!s->n_addrs)
+			pd_buf_puts(b, _(" (could not be read; the bind test alone "
+			                 "says the address is not available)"));
 		for (i = 0; i < s->n_addrs; i++) {
 			char a[PD_ADDR_STRLEN];
 

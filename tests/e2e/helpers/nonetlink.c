@@ -4,7 +4,12 @@
  * runtimes, systemd's RestrictAddressFamilies=).  tests/e2e/faults uses
  * it to prove the probe falls back to /proc/net for real.
  *
- * usage: nonetlink COMMAND [ARG...]
+ * usage: nonetlink [--deny-bind] COMMAND [ARG...]
+ *
+ * With --deny-bind, netlink is left alone and every bind(2) fails with
+ * EPERM instead, as under a security module that forbids binding (an
+ * SELinux or AppArmor policy, a seccomp profile): tests/e2e/faults uses it
+ * to provoke a real `bind_denied`.
  *
  * The filter is installed with PR_SET_NO_NEW_PRIVS, so no privilege is
  * needed, and it survives execve().  It matches the native syscall ABI
@@ -29,12 +34,15 @@
 #if defined(__x86_64__)
 #define NATIVE_ARCH AUDIT_ARCH_X86_64
 #define NR_SOCKET 41
+#define NR_BIND 49
 #elif defined(__aarch64__) && defined(__AARCH64EL__)
 #define NATIVE_ARCH AUDIT_ARCH_AARCH64
 #define NR_SOCKET 198
+#define NR_BIND 200
 #endif
 #if defined(NATIVE_ARCH) && defined(__NR_socket)
 _Static_assert(NR_SOCKET == __NR_socket, "socket(2) number of this ABI");
+_Static_assert(NR_BIND == __NR_bind, "bind(2) number of this ABI");
 #endif
 
 /* The low 32 bits of the first argument (the domain), little-endian. */
@@ -42,11 +50,26 @@ _Static_assert(NR_SOCKET == __NR_socket, "socket(2) number of this ABI");
 
 int main(int argc, char **argv)
 {
+	int deny_bind = argc > 1 && strcmp(argv[1], "--deny-bind") == 0;
+
+	if (deny_bind) {
+		argv++;
+		argc--;
+	}
 	if (argc < 2) {
-		fprintf(stderr, "usage: nonetlink COMMAND [ARG...]\n");
+		fprintf(stderr, "usage: nonetlink [--deny-bind] COMMAND [ARG...]\n");
 		return 2;
 	}
 #ifdef NATIVE_ARCH
+	struct sock_filter no_bind[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NATIVE_ARCH, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NR_BIND, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA)),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
 	struct sock_filter code[] = {
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NATIVE_ARCH, 1, 0),
@@ -64,6 +87,11 @@ int main(int argc, char **argv)
 		.filter = code,
 	};
 
+	if (deny_bind) {
+		prog.len = (unsigned short)(sizeof(no_bind) / sizeof(no_bind[0]));
+		prog.filter = no_bind;
+	}
+
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
 		fprintf(stderr, "nonetlink: PR_SET_NO_NEW_PRIVS: %s\n",
 		        strerror(errno));
@@ -74,7 +102,19 @@ int main(int argc, char **argv)
 		return 77;
 	}
 	/* Prove the filter bites before handing over. */
-	if (socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, 0) >= 0 || errno != EPERM) {
+	if (deny_bind) {
+		int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		struct sockaddr sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_family = AF_INET;
+		if (fd < 0 || bind(fd, &sa, sizeof(sa)) == 0 || errno != EPERM) {
+			fprintf(stderr, "nonetlink: the filter did not refuse bind\n");
+			return 77;
+		}
+		close(fd);
+	} else if (socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, 0) >= 0 ||
+	           errno != EPERM) {
 		fprintf(stderr, "nonetlink: the filter did not refuse netlink\n");
 		return 77;
 	}
