@@ -439,6 +439,80 @@ int pd_cgroup_service(const char *path, size_t len, char **ret_unit)
 	return PD_ENOENT;
 }
 
+/* A mountinfo path field with the kernel's octal escapes (it writes
+ * space, tab, newline and backslash as \ooo) decoded; malloc'ed. */
+static int mountinfo_unescape(const char *f, size_t len, char **ret)
+{
+	char *s, *o;
+	size_t i;
+
+	s = malloc(len + 1);
+	if (!s)
+		return PD_ENOMEM;
+	for (o = s, i = 0; i < len; i++) {
+		if (f[i] == '\\' && len - i > 3 && f[i + 1] >= '0' && f[i + 1] <= '3' &&
+		    f[i + 2] >= '0' && f[i + 2] <= '7' && f[i + 3] >= '0' &&
+		    f[i + 3] <= '7') {
+			*o++ = (char)((f[i + 1] - '0') << 6 | (f[i + 2] - '0') << 3 |
+			              (f[i + 3] - '0'));
+			i += 3;
+		} else {
+			*o++ = f[i];
+		}
+	}
+	*o = '\0';
+	*ret = s;
+	return 0;
+}
+
+int pd_mountinfo_cgroup2(const char *text, size_t len, char **ret_path)
+{
+	/* "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS [OPTIONAL...] - FSTYPE ..." */
+	const char *p = text, *end = text + len, *nl, *f, *fe;
+	const char *root = NULL, *mnt = NULL, *best = NULL;
+	size_t root_len = 0, mnt_len = 0, best_len = 0, idx, sep;
+
+	if (!text || !ret_path)
+		return PD_EINVAL;
+	for (; p < end; p = nl < end ? nl + 1 : end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			nl = end;
+		root_len = mnt_len = 0;
+		sep = 0; /* index of the "-" field; 0: not met yet */
+		for (idx = 0, f = p; f < nl; idx++, f = fe < nl ? fe + 1 : nl) {
+			fe = memchr(f, ' ', (size_t)(nl - f));
+			if (!fe)
+				fe = nl;
+			if (idx == 3) {
+				root = f;
+				root_len = (size_t)(fe - f);
+			} else if (idx == 4) {
+				mnt = f;
+				mnt_len = (size_t)(fe - f);
+			} else if (idx >= 6 && sep == 0 && fe - f == 1 && *f == '-') {
+				sep = idx;
+			} else if (sep > 0 && idx == sep + 1) {
+				/* The fs type. */
+				if (fe - f == 7 && memcmp(f, "cgroup2", 7) == 0 &&
+				    mnt_len > 0) {
+					if (root_len == 1 && root[0] == '/')
+						return mountinfo_unescape(mnt, mnt_len,
+						                          ret_path);
+					if (!best) {
+						best = mnt;
+						best_len = mnt_len;
+					}
+				}
+				break;
+			}
+		}
+	}
+	if (!best)
+		return PD_ENOENT;
+	return mountinfo_unescape(best, best_len, ret_path);
+}
+
 int pd_proc_stat_btime(const char *text, size_t len, int64_t *ret_btime)
 {
 	cur c;

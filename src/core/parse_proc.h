@@ -1,7 +1,7 @@
 /*
  * Parsers for the Linux text the probe reads: /proc/net/{tcp,udp}[6],
- * /proc/PID/{stat,status,cmdline,cgroup}, /proc/stat, the port sysctls and
- * /etc/passwd.
+ * /proc/PID/{stat,status,cmdline,cgroup}, /proc/stat, /proc/self/mountinfo,
+ * the port sysctls and /etc/passwd.
  *
  * Pure: no OS calls, no globals.  Every parser takes (text, len), never
  * reads past len, needs no NUL terminator, returns 0 or a negative PD_E*
@@ -102,6 +102,13 @@ int pd_proc_cgroup_path(const char *text, size_t len, char **ret_path);
  * must never be offered to `systemctl stop`.  PD_ENOENT when there is
  * none.  *ret_unit is malloc'ed. */
 int pd_cgroup_service(const char *path, size_t len, char **ret_unit);
+
+/* The mount point of the cgroup v2 hierarchy in /proc/self/mountinfo
+ * text: the first "cgroup2" mount whose root is "/", else the first
+ * cgroup2 mount at all (a cgroup namespace shows its own root).  Octal
+ * escapes (\040 for a space) are decoded.  PD_ENOENT when there is none
+ * (a v1-only machine).  *ret_path is malloc'ed. */
+int pd_mountinfo_cgroup2(const char *text, size_t len, char **ret_path);
 
 /* The "btime" (boot time, epoch seconds) of /proc/stat. */
 int pd_proc_stat_btime(const char *text, size_t len, int64_t *ret_btime);

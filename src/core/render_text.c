@@ -405,11 +405,17 @@ void pd__put_notes(pd_buf *b, const pd_snapshot *s, const pd_render_opts *o)
 	size_t i;
 
 	for (i = 0; i < s->n_notes; i++) {
-		pd_buf_puts(b, _("note: "));
-		pd__put_colored(b, o, "\033[2m", "");
-		pd__put_safe(b, s->notes[i].message ? s->notes[i].message :
+		pd_buf msg;
+
+		pd_buf_init(&msg, 0);
+		pd__put_safe(&msg, s->notes[i].message ? s->notes[i].message :
 		             s->notes[i].code, 0);
+		pd_buf_puts(b, _("note: "));
+		pd__put_colored(b, o, "\033[2m", msg.data ? msg.data : "");
 		pd_buf_putc(b, '\n');
+		if (pd_buf_error(&msg))
+			b->err = pd_buf_error(&msg);
+		pd_buf_done(&msg);
 	}
 }
 

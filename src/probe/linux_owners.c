@@ -103,6 +103,13 @@
 #define SAMPLE_TRIES 3
 /* include/linux/sched.h: the task is a kernel thread. */
 #define PF_KTHREAD 0x00200000u
+/* Step 0 resolves at most this many distinct cgroup ids (a `check` has
+ * one or two; for many, the survey costs less than the lookups). */
+#define CG_MAX_IDS 16u
+#define CG_PROCS_MAX (1024u * 1024u)
+#define MOUNTINFO_MAX (4u * 1024u * 1024u)
+/* include/linux/exportfs.h: a kernfs node id as a file handle. */
+#define FILEID_KERNFS 0xfe
 
 enum { P_NEW, P_SCANNED, P_DENIED, P_GONE };
 
@@ -124,6 +131,7 @@ typedef struct proc_ent {
 	uint8_t state;
 	bool holder;
 	bool kids_done;
+	bool cg; /* in the cgroup of a wanted socket (step 0) */
 } proc_ent;
 
 typedef struct cand {
@@ -147,6 +155,7 @@ typedef struct ctx {
 	long budget;    /* readlinks left for the targeted search */
 	size_t n_denied;
 	int first_denied;
+	bool cg_done; /* step 0 ran on some members */
 	char *dents; /* DENTS_SIZE scratch for getdents64 */
 } ctx;
 
@@ -310,8 +319,9 @@ static int list_pids(ctx *c)
 					return PD_ENOMEM;
 				c->p = tmp;
 			}
-			c->p[c->n_p++] = (proc_ent){pid,  -1,    NULL,  0,    -1, 0,
-			                            UINT64_MAX, 1, P_NEW, false, false};
+			c->p[c->n_p++] = (proc_ent){pid,        -1, NULL,  0,     -1,
+			                            0,          UINT64_MAX, 1, P_NEW,
+			                            false,      false, false};
 		}
 	}
 	/* /proc lists pids in order; find_pid() must not depend on it. */
@@ -565,8 +575,9 @@ static int cmp_cand(const void *a, const void *b)
 #define KEY_DIST_MAX ((UINT64_C(1) << 60) - 1)
 
 /* Step 2: each missing inode in turn, over the processes in order of
- * likelihood, within the budget. */
-static int targeted(ctx *c)
+ * likelihood, within the budget.  cg_only: only the cgroup members (step
+ * 0); otherwise only the others (the members were searched already). */
+static int targeted(ctx *c, bool cg_only)
 {
 	uint64_t t, d;
 	size_t i, j, n;
@@ -583,7 +594,7 @@ static int targeted(ctx *c)
 		n = 0;
 		for (j = 0; j < c->n_p; j++) {
 			e = &c->p[j];
-			if (e->state != P_NEW || e->top < 0)
+			if (e->state != P_NEW || e->top < 0 || e->cg != cg_only)
 				continue;
 			if (e->holder) {
 				/* A socket is often not alone: v4 and v6. */
@@ -677,6 +688,145 @@ static int full_walk(ctx *c)
 	qsort(c->cand, n, sizeof(*c->cand), cmp_cand);
 	for (i = 0; i < n && c->missing > 0; i++) {
 		r = scan(c, &c->p[c->cand[i].idx]);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------- cgroup members */
+
+/* A cgroup v2 id as a file handle of the cgroup2 filesystem: kernfs
+ * exports its nodes with handle type FILEID_KERNFS and the 64-bit node id
+ * (the cgroup id) as the handle.  Laid out as struct file_handle. */
+struct kernfs_handle {
+	unsigned int handle_bytes;
+	int handle_type;
+	uint64_t id;
+};
+
+/* The fd of the cgroup2 mount (from /proc/self/mountinfo), or -1. */
+static int open_cgroup2(void)
+{
+	char *text = NULL, *path = NULL;
+	struct statfs sf;
+	size_t len;
+	bool trunc;
+	int fd = -1;
+
+	if (pd__read_alloc_at(AT_FDCWD, "/proc/self/mountinfo", MOUNTINFO_MAX,
+	                      &text, &len, &trunc) < 0)
+		return -1;
+	if (pd_mountinfo_cgroup2(text, len, &path) == 0)
+		fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0 && (fstatfs(fd, &sf) < 0 || sf.f_type != CGROUP2_SUPER_MAGIC)) {
+		close(fd);
+		fd = -1;
+	}
+	free(text);
+	free(path);
+	return fd;
+}
+
+/* Marks the processes of cgroup id (its cgroup.procs: the processes
+ * directly in it, pids as this process sees them) as members.  Only
+ * PD_ENOMEM is an error; a cgroup gone or not reachable marks none. */
+static int mark_members(ctx *c, int mntfd, uint64_t id, size_t *n_members)
+{
+	struct kernfs_handle h = {sizeof(h.id), FILEID_KERNFS, id};
+	char *buf = NULL, *p;
+	proc_ent *e;
+	size_t len;
+	bool trunc;
+	long v;
+	int dfd, r;
+
+	/* EPERM without CAP_DAC_READ_SEARCH (in the initial user namespace),
+	 * ESTALE for a cgroup removed since the socket was made. */
+	dfd = (int)syscall(SYS_open_by_handle_at, mntfd, &h,
+	                   O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return 0;
+	r = pd__read_alloc_at(dfd, "cgroup.procs", CG_PROCS_MAX, &buf, &len,
+	                      &trunc);
+	close(dfd);
+	if (r < 0)
+		return r == PD_ENOMEM ? r : 0;
+	/* A cut list still names candidates; the rest are walked later. */
+	for (p = buf; *p;) {
+		if (*p < '0' || *p > '9') {
+			p++;
+			continue;
+		}
+		for (v = 0; *p >= '0' && *p <= '9'; p++)
+			if (v < INT_MAX / 10)
+				v = v * 10 + (*p - '0');
+		e = find_pid(c, (int)v);
+		if (e && !e->cg && e->state == P_NEW) {
+			e->cg = true;
+			(*n_members)++;
+		}
+	}
+	free(buf);
+	return 0;
+}
+
+/* Step 0: the processes of the cgroups the kernel reports for the wanted
+ * sockets (INET_DIAG_CGROUP_ID: the cgroup of the process that created
+ * the socket), before anyone else.  Why: the survey alone costs a
+ * readlink per process of the machine, while the creator, or a sibling
+ * it was handed to, is in that cgroup far more often than not (a service,
+ * a container); its members are surveyed, searched and then scanned in
+ * full, and when that finds every socket, nobody else is looked at.
+ * Members are only candidates: a socket passed to a process of another
+ * cgroup is still found by the steps after.  Needs root (open_by_handle_at
+ * wants CAP_DAC_READ_SEARCH) and cgroup v2; otherwise a no-op. */
+static int cgroup_first(ctx *c)
+{
+	uint64_t ids[CG_MAX_IDS], id;
+	size_t i, j, n_ids = 0, n_members = 0;
+	int mntfd, r = 0;
+
+	for (i = 0; i < c->n_w && n_ids < CG_MAX_IDS; i++) {
+		id = c->s->sockets[c->w[i].sock].cgroup_id;
+		/* 0: not reported (cgroup v1 socket data, /proc/net
+		 * fallback); 1: the root cgroup, where everything
+		 * unconfined runs: no narrowing. */
+		if (c->w[i].found || id <= 1)
+			continue;
+		for (j = 0; j < n_ids && ids[j] != id; j++)
+			;
+		if (j == n_ids)
+			ids[n_ids++] = id;
+	}
+	if (n_ids == 0 || geteuid() != 0)
+		return 0;
+	mntfd = open_cgroup2();
+	if (mntfd < 0)
+		return 0;
+	for (i = 0; i < n_ids && r == 0; i++)
+		r = mark_members(c, mntfd, ids[i], &n_members);
+	close(mntfd);
+	if (r < 0 || n_members == 0)
+		return r;
+	c->cg_done = true;
+	for (i = 0; i < c->n_p && c->missing > 0; i++) {
+		if (!c->p[i].cg)
+			continue;
+		c->p[i].tier = 0;
+		r = survey(c, &c->p[i]);
+		if (r < 0)
+			return r;
+	}
+	if (c->missing > 0 && c->fd_count && c->missing <= TARGET_MAX_WANTS) {
+		r = targeted(c, true);
+		if (r < 0)
+			return r;
+	}
+	for (i = 0; i < c->n_p && c->missing > 0; i++) {
+		if (!c->p[i].cg)
+			continue;
+		r = scan(c, &c->p[i]);
 		if (r < 0)
 			return r;
 	}
@@ -1075,13 +1225,21 @@ int pd__linux_owners(pd_snapshot *s, const pd_probe_opts *opts)
 	/* Linux 6.2+ gives the number of open fds as the size of
 	 * /proc/PID/fd; before, 0 (we have c.procfd open: never 0 then). */
 	c.fd_count = fstatat(c.procfd, "self/fd", &st, 0) == 0 && st.st_size > 0;
-	for (i = 0; i < c.n_p; i++) {
+	r = cgroup_first(&c);
+	if (r < 0)
+		goto out;
+	/* Everything found among the cgroup members: nobody else is looked
+	 * at (their children still are, step 4).  Otherwise everyone is
+	 * surveyed, as without step 0. */
+	for (i = 0; i < c.n_p && (c.missing > 0 || !c.cg_done); i++) {
+		if (c.p[i].cg)
+			continue;
 		r = survey(&c, &c.p[i]);
 		if (r < 0)
 			goto out;
 	}
 	if (c.missing > 0 && c.fd_count && c.missing <= TARGET_MAX_WANTS) {
-		r = targeted(&c);
+		r = targeted(&c, false);
 		if (r < 0)
 			goto out;
 	}

@@ -439,6 +439,64 @@ static void test_cgroup(void **state)
 	free(t);
 }
 
+static void test_mountinfo_cgroup2(void **state)
+{
+	char *s = (char *)"sentinel";
+	(void)state;
+
+	/* hybrid (v1 controllers and the unified v2 tree), as on systemd's
+	 * "hybrid" hosts: the cgroup2 line, not the v1 "cgroup" ones */
+	assert_int_equal(pd_mountinfo_cgroup2(S(
+	    "31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755\n"
+	    "32 31 0:29 / /sys/fs/cgroup/cpu rw,relatime - cgroup cgroup rw,cpu\n"
+	    "41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw\n"),
+	    &s), 0);
+	assert_string_equal(s, "/sys/fs/cgroup/unified");
+	free(s);
+	/* pure v2 with optional fields before the separator */
+	assert_int_equal(pd_mountinfo_cgroup2(S(
+	    "22 1 0:20 / /proc rw shared:12 - proc proc rw\n"
+	    "30 25 0:26 / /sys/fs/cgroup rw,nosuid shared:4 master:1 - cgroup2 "
+	    "cgroup2 rw,nsdelegate"), &s), 0);
+	assert_string_equal(s, "/sys/fs/cgroup");
+	free(s);
+	/* a namespaced root ("/..") only when no mount of the real root */
+	assert_int_equal(pd_mountinfo_cgroup2(S(
+	    "50 1 0:26 /.. /a rw - cgroup2 cgroup2 rw\n"
+	    "51 1 0:26 / /b rw - cgroup2 cgroup2 rw\n"), &s), 0);
+	assert_string_equal(s, "/b");
+	free(s);
+	assert_int_equal(pd_mountinfo_cgroup2(S(
+	    "50 1 0:26 /.. /a rw - cgroup2 cgroup2 rw\n"), &s), 0);
+	assert_string_equal(s, "/a");
+	free(s);
+	/* octal escapes in the mount point; a bad escape is kept as is */
+	assert_int_equal(pd_mountinfo_cgroup2(S(
+	    "50 1 0:26 / /my\\040cg\\134x\\9 rw - cgroup2 none rw\n"), &s), 0);
+	assert_string_equal(s, "/my cg\\x\\9");
+	free(s);
+	/* a mount point named "cgroup2" or "-" is not the fs type */
+	s = (char *)"sentinel";
+	assert_int_equal(pd_mountinfo_cgroup2(S(
+	    "50 1 0:26 / /cgroup2 rw - tmpfs cgroup2 rw\n"
+	    "51 1 0:27 / - rw - cgroup cgroup2 rw\n"), &s), PD_ENOENT);
+	/* v1 only, empty, truncated lines */
+	assert_int_equal(pd_mountinfo_cgroup2(S(
+	    "32 31 0:29 / /sys/fs/cgroup/cpu rw - cgroup cgroup rw,cpu\n"), &s),
+	    PD_ENOENT);
+	assert_int_equal(pd_mountinfo_cgroup2(S(""), &s), PD_ENOENT);
+	assert_int_equal(pd_mountinfo_cgroup2(S("50 1 0:26 / /x rw -"), &s),
+	                 PD_ENOENT);
+	assert_int_equal(pd_mountinfo_cgroup2(S("- cgroup2\n50 1 - cgroup2"), &s),
+	                 PD_ENOENT);
+	assert_string_equal(s, "sentinel");
+	/* no newline at the end */
+	assert_int_equal(pd_mountinfo_cgroup2(S(
+	    "41 31 0:38 / /u rw - cgroup2 cgroup2 rw"), &s), 0);
+	assert_string_equal(s, "/u");
+	free(s);
+}
+
 static void test_service(void **state)
 {
 	static const struct {
@@ -641,6 +699,7 @@ int main(void)
 	    cmocka_unit_test(test_cmdline),
 	    cmocka_unit_test(test_text_dup),
 	    cmocka_unit_test(test_cgroup),
+	    cmocka_unit_test(test_mountinfo_cgroup2),
 	    cmocka_unit_test(test_service),
 	    cmocka_unit_test(test_port_range),
 	    cmocka_unit_test(test_port_list),
