@@ -13,6 +13,23 @@
  * machine-wide in creation order, so within one process the socket
  * inodes nearly always grow with the fd number.
  *
+ *  0. Cgroup members: sock_diag reports with every socket the cgroup v2
+ *     id of the process that created it (INET_DIAG_CGROUP_ID, sent
+ *     unasked; 0 when unknown, 1 for the root cgroup, which says nothing).
+ *     As root, open_by_handle_at() on the cgroup2 mount with a kernfs
+ *     handle (type FILEID_KERNFS, the id itself) opens that cgroup's
+ *     directory directly, and its cgroup.procs names the processes in it:
+ *     one syscall and one small read instead of searching the cgroup
+ *     tree.  Those processes are surveyed, searched (step 2) and scanned
+ *     in full (step 3) before anyone else; if that finds every wanted
+ *     socket, no other process is looked at.  A service or container
+ *     usually holds the sockets it made, so a `check` then costs a few
+ *     readlinks instead of one per process of the machine.  They are
+ *     candidates only: a socket handed to a process of another cgroup
+ *     (or whose creator moved or exited) is found by the steps below,
+ *     which skip the members already scanned.  Without root (EPERM),
+ *     without a cgroup2 mount (v1-only hosts) or for a cgroup since
+ *     removed (ESTALE), the step does nothing.
  *  1. Survey, per process: fstatat() of /proc/PID/fd gives the uid the
  *     process runs as and (Linux 6.2+) its number of open fds n; then
  *     readlinkat() of fd n-1, usually the highest and newest fd, samples
@@ -58,10 +75,11 @@
  *
  * Not used: /proc/PID/fdinfo/N (an open, a read and a close per fd:
  * dearer than a readlink); listing every fd directory up front (0.4 us
- * per fd, more than the whole search); the cgroup id the kernel reports
- * (turning a process into a cgroup id costs a read of /proc/PID/cgroup
- * and a stat on the cgroup2 tree, and cgroup v1 hosts, such as this one,
- * have no such id at all).
+ * per fd, more than the whole search); the other direction from the
+ * cgroup id, process -> cgroup (a read of /proc/PID/cgroup and a stat in
+ * the cgroup2 tree per process, dearer than the survey it would order);
+ * without root, a walk of the cgroup2 tree to find the directory whose
+ * inode is the id (hundreds of stats on a systemd host).
  *
  * Denied processes (EACCES: PID 1 here even for root; everyone else's
  * processes without root) make a socket that is found nowhere
@@ -71,6 +89,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
 #include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -704,6 +723,8 @@ struct kernfs_handle {
 	int handle_type;
 	uint64_t id;
 };
+_Static_assert(offsetof(struct kernfs_handle, id) == 8,
+               "f_handle follows handle_bytes and handle_type");
 
 /* The fd of the cgroup2 mount (from /proc/self/mountinfo), or -1. */
 static int open_cgroup2(void)
@@ -813,7 +834,6 @@ static int cgroup_first(ctx *c)
 	for (i = 0; i < c->n_p && c->missing > 0; i++) {
 		if (!c->p[i].cg)
 			continue;
-		c->p[i].tier = 0;
 		r = survey(c, &c->p[i]);
 		if (r < 0)
 			return r;

@@ -276,6 +276,9 @@ static int add_diag_msg(pd_snapshot *s, const pd_probe_opts *opts,
 			return PD_EPARSE;
 		if (a->rta_type == INET_DIAG_SKV6ONLY && a->rta_len >= RTA_LENGTH(1))
 			v6only = *(const unsigned char *)RTA_DATA(a) ? 1 : 0;
+		/* Sent unasked with every socket (kernel 5.9+, cgroups
+		 * on): no idiag_ext bit asks for it (that mask only has
+		 * room for the first 8 attributes). */
 		else if (a->rta_type == INET_DIAG_CGROUP_ID &&
 		         a->rta_len >= RTA_LENGTH(8))
 			memcpy(&cgroup, RTA_DATA(a), 8);

@@ -52,6 +52,9 @@ static void strings(const char *text, size_t len)
 	unit = NULL;
 	if (pd_cgroup_service(text, len, &unit) == 0)
 		free(unit);
+	s = NULL;
+	if (pd_mountinfo_cgroup2(text, len, &s) == 0)
+		free(s);
 }
 
 static void numbers(const char *text, size_t len)
