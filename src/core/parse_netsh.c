@@ -28,173 +28,108 @@
  * dash groups over the two excluded columns, one under the dynamic title).
  *
  * Everything is built in a local result and handed over only on success.
+ *
+ * This file cuts the lines, tells command lines, prompts and headers apart,
+ * parses the excluded and dynamic rows and holds the entry point.  The rows
+ * of a portproxy section go to parse_netsh_proxy.c and those of an http
+ * servicestate section to parse_netsh_http.c; what they share with this
+ * file (the ASCII helpers, the parser state and the section bookkeeping)
+ * is declared in netsh_internal.h.
  */
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "netsh.h"
+#include "netsh_internal.h"
 
 /* ------------------------------------------------------ ASCII helpers */
 
-/* Locale-free on purpose: <ctype.h> answers differently per locale, and
- * OEM code page bytes >= 0x80 must never count as letters or spaces. */
-static bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
-static bool is_alpha(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-static bool is_alnum(unsigned char c) { return is_digit(c) || is_alpha(c); }
-static bool is_blank(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\v' || c == '\f';
-}
-static unsigned char to_lower(unsigned char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + ('a' - 'A')) : c;
-}
-
-typedef struct span {
-	const unsigned char *p;
-	size_t n;
-} span;
-
-static bool span_ieq(span s, const char *word)
-{
-	size_t wn = strlen(word);
-
-	if (s.n != wn)
-		return false;
-	for (size_t i = 0; i < wn; i++)
-		if (to_lower(s.p[i]) != (unsigned char)word[i])
-			return false;
-	return true;
-}
-
 /* s is a prefix of word, at least minlen long (netsh accepts abbreviated
  * commands: "int", "show dynamic", "sh excl"). */
-static bool span_iprefix(span s, const char *word, size_t minlen)
+static bool span_iprefix(pd__netsh_span s, const char *word, size_t minlen)
 {
 	size_t wn = strlen(word);
 
 	if (s.n < minlen || s.n > wn)
 		return false;
 	for (size_t i = 0; i < s.n; i++)
-		if (to_lower(s.p[i]) != (unsigned char)word[i])
+		if (pd__netsh_to_lower(s.p[i]) != (unsigned char)word[i])
 			return false;
 	return true;
-}
-
-static bool all_digits(span s)
-{
-	if (s.n == 0)
-		return false;
-	for (size_t i = 0; i < s.n; i++)
-		if (!is_digit(s.p[i]))
-			return false;
-	return true;
-}
-
-/* Decimal value of a digit run, saturated at UINT32_MAX so that a run of
- * any length is range-checked without overflow. */
-static uint32_t digits_value(span s)
-{
-	uint32_t v = 0;
-
-	for (size_t i = 0; i < s.n; i++) {
-		uint32_t d = (uint32_t)(s.p[i] - '0');
-		if (v > (UINT32_MAX - d) / 10)
-			return UINT32_MAX;
-		v = v * 10 + d;
-	}
-	return v;
 }
 
 /* Leading digits of s (possibly none). */
-static span take_digits(span s)
+static pd__netsh_span take_digits(pd__netsh_span s)
 {
-	span d = { s.p, 0 };
+	pd__netsh_span d = { s.p, 0 };
 
-	while (d.n < s.n && is_digit(s.p[d.n]))
+	while (d.n < s.n && pd__netsh_is_digit(s.p[d.n]))
 		d.n++;
 	return d;
 }
 
-static span skip_blanks(span s)
+static pd__netsh_span skip_blanks(pd__netsh_span s)
 {
-	while (s.n > 0 && is_blank(s.p[0])) {
+	while (s.n > 0 && pd__netsh_is_blank(s.p[0])) {
 		s.p++;
 		s.n--;
 	}
 	return s;
 }
 
-static span advance(span s, size_t k)
-{
-	s.p += k;
-	s.n -= k;
-	return s;
-}
-
 /* Trim blanks, and the markdown and quoting that pastes carry: backticks
  * at either end, "> " quote marks at the start. */
-static span trim_line(span s)
+static pd__netsh_span trim_line(pd__netsh_span s)
 {
-	while (s.n > 0 && (is_blank(s.p[0]) || s.p[0] == '`' || s.p[0] == '>'))
-		s = advance(s, 1);
-	while (s.n > 0 && (is_blank(s.p[s.n - 1]) || s.p[s.n - 1] == '`'))
+	while (s.n > 0 && (pd__netsh_is_blank(s.p[0]) || s.p[0] == '`' ||
+	                   s.p[0] == '>'))
+		s = pd__netsh_advance(s, 1);
+	while (s.n > 0 &&
+	       (pd__netsh_is_blank(s.p[s.n - 1]) || s.p[s.n - 1] == '`'))
 		s.n--;
 	return s;
 }
 
-static size_t indent_of(span s)
-{
-	size_t i = 0;
-
-	while (i < s.n && is_blank(s.p[i]))
-		i++;
-	return i;
-}
-
 /* Next word: a run of bytes that are not blanks and not in seps. */
-static bool next_word(span *rest, const char *seps, span *ret_word)
+bool pd__netsh_next_word(pd__netsh_span *rest, const char *seps,
+                         pd__netsh_span *ret_word)
 {
-	span s = *rest;
+	pd__netsh_span s = *rest;
 	size_t i = 0;
 
-	while (s.n > 0 && (is_blank(s.p[0]) || strchr(seps, s.p[0]) != NULL))
-		s = advance(s, 1);
+	while (s.n > 0 &&
+	       (pd__netsh_is_blank(s.p[0]) || strchr(seps, s.p[0]) != NULL))
+		s = pd__netsh_advance(s, 1);
 	if (s.n == 0 || s.p[0] == '\0')
 		return false;
-	while (i < s.n && !is_blank(s.p[i]) && s.p[i] != '\0' &&
+	while (i < s.n && !pd__netsh_is_blank(s.p[i]) && s.p[i] != '\0' &&
 	       strchr(seps, s.p[i]) == NULL)
 		i++;
 	ret_word->p = s.p;
 	ret_word->n = i;
-	*rest = advance(s, i);
+	*rest = pd__netsh_advance(s, i);
 	return true;
 }
 
 /* Position of an ASCII word in s (case-insensitive), bounded by bytes that
  * are not ASCII letters or digits; s.n when absent. */
-static size_t find_word(span s, const char *word)
+static size_t find_word(pd__netsh_span s, const char *word)
 {
 	size_t wn = strlen(word);
 
 	for (size_t i = 0; i + wn <= s.n; i++) {
-		span c = { s.p + i, wn };
-		if (!span_ieq(c, word))
+		pd__netsh_span c = { s.p + i, wn };
+		if (!pd__netsh_span_ieq(c, word))
 			continue;
-		if (i > 0 && is_alnum(s.p[i - 1]))
+		if (i > 0 && pd__netsh_is_alnum(s.p[i - 1]))
 			continue;
-		if (i + wn < s.n && is_alnum(s.p[i + wn]))
+		if (i + wn < s.n && pd__netsh_is_alnum(s.p[i + wn]))
 			continue;
 		return i;
 	}
 	return s.n;
 }
 
-static bool has_word(span s, const char *word)
+static bool has_word(pd__netsh_span s, const char *word)
 {
 	return find_word(s, word) < s.n;
 }
@@ -204,7 +139,7 @@ static bool has_word(span s, const char *word)
 /* Grows *arr to hold one more element of size sz.  The ceiling is implied
  * by the input ceiling (every element needs at least one input line), but
  * the size multiplication is still checked. */
-static int grow(void **arr, size_t *cap, size_t n, size_t sz)
+int pd__netsh_grow(void **arr, size_t *cap, size_t n, size_t sz)
 {
 	size_t ncap;
 	void *p;
@@ -224,47 +159,14 @@ static int grow(void **arr, size_t *cap, size_t n, size_t sz)
 
 /* ------------------------------------------------------ parser state */
 
-typedef struct section_state {
-	pd_netsh_kind kind;
-	pd_proto proto;
-	pd_family family;
-	bool said;       /* from a command line or the hint's kind */
-	bool has_header; /* a header line was seen */
-	bool recorded;   /* pushed to result.sections */
-	size_t index;    /* into result.sections when recorded */
-	size_t line;
-	size_t n_rows;
-	/* dynamic: 0 = expecting the start, 1 = expecting the count */
-	int dyn_state;
-	uint32_t dyn_start;
-	size_t dyn_line;
-	/* portproxy: families from the "Listen on ipv4:" header or command */
-	pd_family pp_listen, pp_connect;
-	/* http: the pid run in force, and the indent of its label line */
-	int pids[PD_NETSH_MAX_PIDS];
-	size_t n_pids;
-	bool in_pid_run;
-	bool pid_scope;
-	size_t scope_indent;
-	size_t last_indent;
-} section_state;
-
-typedef struct parser {
-	pd_netsh_result res;
-	size_t cap_excluded, cap_dynamic, cap_sections, cap_proxies, cap_urls;
-	pd_netsh_hint hint;
-	section_state cur;
-	size_t line_no;
-} parser;
-
-static void bad_row(parser *ps)
+void pd__netsh_bad_row(pd__netsh_parser *ps)
 {
 	ps->res.n_bad_rows++;
 	if (ps->res.first_bad_line == 0)
 		ps->res.first_bad_line = ps->line_no;
 }
 
-static void section_sync(parser *ps)
+void pd__netsh_section_sync(pd__netsh_parser *ps)
 {
 	pd_netsh_section *sec;
 
@@ -277,14 +179,14 @@ static void section_sync(parser *ps)
 	sec->n_rows = ps->cur.n_rows;
 }
 
-static int section_record(parser *ps)
+int pd__netsh_section_record(pd__netsh_parser *ps)
 {
 	pd_netsh_section *sec;
 	int r;
 
 	if (ps->cur.recorded)
 		return 0;
-	r = grow((void **)&ps->res.sections, &ps->cap_sections,
+	r = pd__netsh_grow((void **)&ps->res.sections, &ps->cap_sections,
 	         ps->res.n_sections, sizeof(pd_netsh_section));
 	if (r < 0)
 		return r;
@@ -293,24 +195,25 @@ static int section_record(parser *ps)
 	sec->line = ps->cur.line;
 	ps->cur.index = ps->res.n_sections++;
 	ps->cur.recorded = true;
-	section_sync(ps);
+	pd__netsh_section_sync(ps);
 	return 0;
 }
 
 /* A dynamic start left without its count is a bad row. */
-static void section_end(parser *ps)
+static void section_end(pd__netsh_parser *ps)
 {
 	if (ps->cur.kind == PD_NETSH_DYNAMIC && ps->cur.dyn_state == 1) {
 		size_t keep = ps->line_no;
 		ps->line_no = ps->cur.dyn_line;
-		bad_row(ps);
+		pd__netsh_bad_row(ps);
 		ps->line_no = keep;
 		ps->cur.dyn_state = 0;
 	}
 }
 
-static int section_begin(parser *ps, pd_netsh_kind kind, pd_proto proto,
-                         pd_family family, bool said, bool record)
+static int section_begin(pd__netsh_parser *ps, pd_netsh_kind kind,
+                         pd_proto proto, pd_family family, bool said,
+                         bool record)
 {
 	section_end(ps);
 	memset(&ps->cur, 0, sizeof(ps->cur));
@@ -319,11 +222,11 @@ static int section_begin(parser *ps, pd_netsh_kind kind, pd_proto proto,
 	ps->cur.family = family;
 	ps->cur.said = said;
 	ps->cur.line = ps->line_no;
-	return record ? section_record(ps) : 0;
+	return record ? pd__netsh_section_record(ps) : 0;
 }
 
-static int add_range(parser *ps, bool dynamic, uint32_t start, uint32_t end,
-                     bool administered)
+static int add_range(pd__netsh_parser *ps, bool dynamic, uint32_t start,
+                     uint32_t end, bool administered)
 {
 	pd_range **arr = dynamic ? &ps->res.dynamic : &ps->res.excluded;
 	size_t *n = dynamic ? &ps->res.n_dynamic : &ps->res.n_excluded;
@@ -331,7 +234,7 @@ static int add_range(parser *ps, bool dynamic, uint32_t start, uint32_t end,
 	pd_range *rg;
 	int r;
 
-	r = grow((void **)arr, cap, *n, sizeof(pd_range));
+	r = pd__netsh_grow((void **)arr, cap, *n, sizeof(pd_range));
 	if (r < 0)
 		return r;
 	rg = &(*arr)[(*n)++];
@@ -354,35 +257,37 @@ typedef struct command {
 } command;
 
 /* Where the word "netsh" (or "netsh.exe") starts in s; s.n when absent. */
-static size_t find_netsh(span s)
+static size_t find_netsh(pd__netsh_span s)
 {
 	for (size_t i = 0; i + 5 <= s.n; i++) {
-		span c = { s.p + i, 5 };
-		if (!span_ieq(c, "netsh"))
+		pd__netsh_span c = { s.p + i, 5 };
+		if (!pd__netsh_span_ieq(c, "netsh"))
 			continue;
-		if (i > 0 && is_alnum(s.p[i - 1]))
+		if (i > 0 && pd__netsh_is_alnum(s.p[i - 1]))
 			continue;
-		if (i + 5 < s.n && is_alnum(s.p[i + 5]))
+		if (i + 5 < s.n && pd__netsh_is_alnum(s.p[i + 5]))
 			continue;
 		return i;
 	}
 	return s.n;
 }
 
-static pd_family family_word(span w)
+pd_family pd__netsh_family_word(pd__netsh_span w)
 {
-	if (span_ieq(w, "ipv4") || span_ieq(w, "ip"))
+	if (pd__netsh_span_ieq(w, "ipv4") || pd__netsh_span_ieq(w, "ip"))
 		return PD_FAMILY_V4;
-	if (span_ieq(w, "ipv6"))
+	if (pd__netsh_span_ieq(w, "ipv6"))
 		return PD_FAMILY_V6;
 	return PD_FAMILY_ANY;
 }
 
 /* "v4tov6" -> listen v4, connect v6. */
-static bool proxy_word(span w, pd_family *l, pd_family *c)
+static bool proxy_word(pd__netsh_span w, pd_family *l, pd_family *c)
 {
-	if (w.n != 6 || to_lower(w.p[0]) != 'v' || to_lower(w.p[2]) != 't' ||
-	    to_lower(w.p[3]) != 'o' || to_lower(w.p[4]) != 'v')
+	if (w.n != 6 || pd__netsh_to_lower(w.p[0]) != 'v' ||
+	    pd__netsh_to_lower(w.p[2]) != 't' ||
+	    pd__netsh_to_lower(w.p[3]) != 'o' ||
+	    pd__netsh_to_lower(w.p[4]) != 'v')
 		return false;
 	if ((w.p[1] != '4' && w.p[1] != '6') || (w.p[5] != '4' && w.p[5] != '6'))
 		return false;
@@ -393,24 +298,26 @@ static bool proxy_word(span w, pd_family *l, pd_family *c)
 
 /* Reads the words after "netsh".  Anything but a "show" of one of the four
  * known outputs is PD_NETSH_OTHER, so its output is skipped. */
-static void parse_command(span rest, command *cmd)
+static void parse_command(pd__netsh_span rest, command *cmd)
 {
 	bool show = false, http = false, servicestate = false, portproxy = false;
 	pd_netsh_kind kind = PD_NETSH_OTHER;
-	span w;
+	pd__netsh_span w;
 
 	memset(cmd, 0, sizeof(*cmd));
-	while (next_word(&rest, "\"'>|;", &w)) {
-		pd_family f = family_word(w);
+	while (pd__netsh_next_word(&rest, "\"'>|;", &w)) {
+		pd_family f = pd__netsh_family_word(w);
 		if (f != PD_FAMILY_ANY)
 			cmd->family = f;
-		else if (span_ieq(w, "tcp") || span_ieq(w, "protocol=tcp"))
+		else if (pd__netsh_span_ieq(w, "tcp") ||
+		         pd__netsh_span_ieq(w, "protocol=tcp"))
 			cmd->proto = PD_PROTO_TCP;
-		else if (span_ieq(w, "udp") || span_ieq(w, "protocol=udp"))
+		else if (pd__netsh_span_ieq(w, "udp") ||
+		         pd__netsh_span_ieq(w, "protocol=udp"))
 			cmd->proto = PD_PROTO_UDP;
 		else if (span_iprefix(w, "show", 2))
 			show = true;
-		else if (span_ieq(w, "http"))
+		else if (pd__netsh_span_ieq(w, "http"))
 			http = true;
 		else if (span_iprefix(w, "servicestate", 7))
 			servicestate = true;
@@ -434,30 +341,31 @@ static void parse_command(span rest, command *cmd)
 
 /* "C:\Users\x> ver", "PS C:\> Get-Foo": a prompt with a command that is not
  * netsh.  A bare prompt returns false (nothing was run). */
-static bool is_other_prompt(span s)
+static bool is_other_prompt(pd__netsh_span s)
 {
 	size_t i = 0;
 
 	if (s.n >= 3 && s.p[0] == 'P' && s.p[1] == 'S' && s.p[2] == ' ')
 		i = 3;
-	if (i + 3 > s.n || !is_alpha(s.p[i]) || s.p[i + 1] != ':' ||
+	if (i + 3 > s.n || !pd__netsh_is_alpha(s.p[i]) || s.p[i + 1] != ':' ||
 	    s.p[i + 2] != '\\')
 		return false;
 	for (i += 3; i < s.n; i++) {
 		if (s.p[i] == '>') {
-			span after = skip_blanks(advance(s, i + 1));
+			pd__netsh_span after =
+				skip_blanks(pd__netsh_advance(s, i + 1));
 			return after.n > 0;
 		}
 	}
 	return false;
 }
 
-static int on_command(parser *ps, span line, size_t at)
+static int on_command(pd__netsh_parser *ps, pd__netsh_span line, size_t at)
 {
 	command cmd;
 	int r;
 
-	parse_command(advance(line, at + 5), &cmd);
+	parse_command(pd__netsh_advance(line, at + 5), &cmd);
 	r = section_begin(ps, cmd.kind, cmd.proto, cmd.family, true,
 	                  cmd.kind != PD_NETSH_OTHER);
 	if (r < 0)
@@ -470,30 +378,31 @@ static int on_command(parser *ps, span line, size_t at)
 /* ------------------------------------------------- excluded and dynamic */
 
 /* "START END" or "START END *", blanks anywhere between. */
-static bool excluded_shape(span s, span *a, span *b, bool *admin)
+static bool excluded_shape(pd__netsh_span s, pd__netsh_span *a,
+                           pd__netsh_span *b, bool *admin)
 {
 	*a = take_digits(s);
 	if (a->n == 0)
 		return false;
-	s = advance(s, a->n);
-	if (s.n == 0 || !is_blank(s.p[0]))
+	s = pd__netsh_advance(s, a->n);
+	if (s.n == 0 || !pd__netsh_is_blank(s.p[0]))
 		return false;
 	s = skip_blanks(s);
 	*b = take_digits(s);
 	if (b->n == 0)
 		return false;
-	s = skip_blanks(advance(s, b->n));
+	s = skip_blanks(pd__netsh_advance(s, b->n));
 	*admin = false;
 	if (s.n > 0 && s.p[0] == '*') {
 		*admin = true;
-		s = skip_blanks(advance(s, 1));
+		s = skip_blanks(pd__netsh_advance(s, 1));
 	}
 	return s.n == 0;
 }
 
 /* Length of a colon at s.p[i]: ASCII ':', or the full-width colon U+FF1A
  * that retyped CJK pastes carry (UTF-8 EF BC 9A, GBK A3 BA); 0 if none. */
-static size_t colon_at(span s, size_t i)
+static size_t colon_at(pd__netsh_span s, size_t i)
 {
 	if (s.p[i] == ':')
 		return 1;
@@ -507,21 +416,22 @@ static size_t colon_at(span s, size_t i)
 
 /* "<label> : NUMBER": the label must hold something besides digits and
  * blanks, so "12:30" is not taken for a row. */
-static bool dynamic_shape(span s, span *num)
+static bool dynamic_shape(pd__netsh_span s, pd__netsh_span *num)
 {
 	for (size_t i = s.n; i-- > 0;) {
 		size_t cl = colon_at(s, i);
-		span label = { s.p, i }, value;
+		pd__netsh_span label = { s.p, i }, value;
 		bool text = false;
 
 		if (cl == 0)
 			continue;
-		value = skip_blanks(advance(s, i + cl));
+		value = skip_blanks(pd__netsh_advance(s, i + cl));
 		*num = take_digits(value);
 		if (num->n == 0 || num->n != value.n)
 			return false;
 		for (size_t k = 0; k < label.n; k++)
-			if (!is_blank(label.p[k]) && !is_digit(label.p[k]))
+			if (!pd__netsh_is_blank(label.p[k]) &&
+			    !pd__netsh_is_digit(label.p[k]))
 				text = true;
 		return text;
 	}
@@ -529,7 +439,7 @@ static bool dynamic_shape(span s, span *num)
 }
 
 /* A dashes line: returns the number of dash groups, 0 if not one. */
-static int dash_groups(span s)
+static int dash_groups(pd__netsh_span s)
 {
 	int groups = 0;
 	bool in = false;
@@ -541,7 +451,7 @@ static int dash_groups(span s)
 			if (!in)
 				groups++;
 			in = true;
-		} else if (is_blank(s.p[i])) {
+		} else if (pd__netsh_is_blank(s.p[i])) {
 			in = false;
 		} else {
 			return 0;
@@ -550,12 +460,12 @@ static int dash_groups(span s)
 	return groups;
 }
 
-static pd_proto header_proto(span s)
+static pd_proto header_proto(pd__netsh_span s)
 {
 	bool tcp, udp;
 
 	for (size_t i = 0; i < s.n; i++)
-		if (is_digit(s.p[i]))
+		if (pd__netsh_is_digit(s.p[i]))
 			return PD_PROTO_NONE;
 	tcp = has_word(s, "tcp");
 	udp = has_word(s, "udp");
@@ -564,7 +474,7 @@ static pd_proto header_proto(span s)
 	return tcp ? PD_PROTO_TCP : PD_PROTO_UDP;
 }
 
-static int on_header(parser *ps, pd_proto proto)
+static int on_header(pd__netsh_parser *ps, pd_proto proto)
 {
 	pd_netsh_kind kind = PD_NETSH_UNKNOWN;
 	int r;
@@ -574,8 +484,8 @@ static int on_header(parser *ps, pd_proto proto)
 		/* The header printed by the command just seen. */
 		ps->cur.proto = proto;
 		ps->cur.has_header = true;
-		r = section_record(ps);
-		section_sync(ps);
+		r = pd__netsh_section_record(ps);
+		pd__netsh_section_sync(ps);
 		return r;
 	}
 	if (ps->hint.kind == PD_NETSH_EXCLUDED || ps->hint.kind == PD_NETSH_DYNAMIC)
@@ -585,37 +495,39 @@ static int on_header(parser *ps, pd_proto proto)
 	return r;
 }
 
-static int on_excluded_row(parser *ps, span a, span b, bool admin)
+static int on_excluded_row(pd__netsh_parser *ps, pd__netsh_span a,
+                           pd__netsh_span b, bool admin)
 {
-	uint32_t start = digits_value(a), end = digits_value(b);
+	uint32_t start = pd__netsh_digits_value(a);
+	uint32_t end = pd__netsh_digits_value(b);
 	int r;
 
 	if (ps->cur.kind == PD_NETSH_UNKNOWN)
 		ps->cur.kind = PD_NETSH_EXCLUDED;
-	r = section_record(ps);
+	r = pd__netsh_section_record(ps);
 	if (r < 0)
 		return r;
 	ps->cur.n_rows++;
-	section_sync(ps);
+	pd__netsh_section_sync(ps);
 	if (start > 65535 || end > 65535 || start > end) {
-		bad_row(ps);
+		pd__netsh_bad_row(ps);
 		return 0;
 	}
 	return add_range(ps, false, start, end, admin);
 }
 
-static int on_dynamic_row(parser *ps, span num)
+static int on_dynamic_row(pd__netsh_parser *ps, pd__netsh_span num)
 {
-	uint32_t v = digits_value(num);
+	uint32_t v = pd__netsh_digits_value(num);
 	int r;
 
 	if (ps->cur.kind == PD_NETSH_UNKNOWN)
 		ps->cur.kind = PD_NETSH_DYNAMIC;
-	r = section_record(ps);
+	r = pd__netsh_section_record(ps);
 	if (r < 0)
 		return r;
 	ps->cur.n_rows++;
-	section_sync(ps);
+	pd__netsh_section_sync(ps);
 	if (ps->cur.dyn_state == 0) {
 		ps->cur.dyn_start = v;
 		ps->cur.dyn_line = ps->line_no;
@@ -625,16 +537,16 @@ static int on_dynamic_row(parser *ps, span num)
 	ps->cur.dyn_state = 0;
 	if (ps->cur.dyn_start > 65535 || v == 0 ||
 	    v > 65536 - ps->cur.dyn_start) {
-		bad_row(ps);
+		pd__netsh_bad_row(ps);
 		return 0;
 	}
 	return add_range(ps, true, ps->cur.dyn_start, ps->cur.dyn_start + v - 1,
 	                 false);
 }
 
-static int range_line(parser *ps, span s)
+static int range_line(pd__netsh_parser *ps, pd__netsh_span s)
 {
-	span a, b;
+	pd__netsh_span a, b;
 	bool admin;
 	pd_proto proto;
 	int groups;
@@ -654,7 +566,7 @@ static int range_line(parser *ps, span s)
 				ps->cur.kind = PD_NETSH_EXCLUDED;
 			else if (groups == 1)
 				ps->cur.kind = PD_NETSH_DYNAMIC;
-			section_sync(ps);
+			pd__netsh_section_sync(ps);
 		}
 		return 0;
 	}
@@ -664,258 +576,11 @@ static int range_line(parser *ps, span s)
 	return 0;
 }
 
-/* ------------------------------------------------------ portproxy */
-
-static pd_family addr_family(span a)
-{
-	bool dots = false;
-
-	for (size_t i = 0; i < a.n; i++) {
-		if (a.p[i] == ':')
-			return PD_FAMILY_V6;
-		if (a.p[i] == '.')
-			dots = true;
-		else if (!is_digit(a.p[i]))
-			return PD_FAMILY_ANY;
-	}
-	return dots ? PD_FAMILY_V4 : PD_FAMILY_ANY;
-}
-
-static bool printable(span a)
-{
-	for (size_t i = 0; i < a.n; i++)
-		if (a.p[i] <= ' ' || a.p[i] >= 0x7f)
-			return false;
-	return true;
-}
-
-/* "Listen on ipv4:   Connect to ipv6:" (translated, the ipvN words kept). */
-static bool proxy_header(parser *ps, span s)
-{
-	pd_family fam[2];
-	int n = 0;
-
-	for (size_t i = 0; i + 4 <= s.n && n < 2; i++) {
-		span w = { s.p + i, 4 };
-		if (!span_ieq(w, "ipv4") && !span_ieq(w, "ipv6"))
-			continue;
-		if ((i > 0 && is_alnum(s.p[i - 1])) ||
-		    (i + 4 < s.n && is_alnum(s.p[i + 4])))
-			continue;
-		fam[n++] = family_word(w);
-	}
-	if (n != 2)
-		return false;
-	ps->cur.pp_listen = fam[0];
-	ps->cur.pp_connect = fam[1];
-	return true;
-}
-
-static int proxy_line(parser *ps, span s)
-{
-	span rest = s, w[5];
-	size_t n = 0;
-	uint32_t lp, cp;
-	pd_netsh_portproxy *pp;
-	int r;
-
-	while (n < 5 && next_word(&rest, "", &w[n]))
-		n++;
-	if (n != 4 || !all_digits(w[1]) || !all_digits(w[3])) {
-		proxy_header(ps, s);
-		return 0;
-	}
-	r = section_record(ps);
-	if (r < 0)
-		return r;
-	ps->cur.n_rows++;
-	section_sync(ps);
-	lp = digits_value(w[1]);
-	cp = digits_value(w[3]);
-	if (lp > 65535 || cp > 65535 || w[0].n >= PD_NETSH_ADDR_MAX ||
-	    w[2].n >= PD_NETSH_ADDR_MAX || !printable(w[0]) || !printable(w[2])) {
-		bad_row(ps);
-		return 0;
-	}
-	r = grow((void **)&ps->res.proxies, &ps->cap_proxies, ps->res.n_proxies,
-	         sizeof(pd_netsh_portproxy));
-	if (r < 0)
-		return r;
-	pp = &ps->res.proxies[ps->res.n_proxies++];
-	memset(pp, 0, sizeof(*pp));
-	memcpy(pp->listen_addr, w[0].p, w[0].n);
-	memcpy(pp->connect_addr, w[2].p, w[2].n);
-	pp->listen_port = (uint16_t)lp;
-	pp->connect_port = (uint16_t)cp;
-	pp->listen_family = ps->cur.pp_listen ? ps->cur.pp_listen
-	                                      : addr_family(w[0]);
-	pp->connect_family = ps->cur.pp_connect ? ps->cur.pp_connect
-	                                        : addr_family(w[2]);
-	return 0;
-}
-
-/* ------------------------------------------------------ http servicestate */
-
-/* Finds "http://" or "https://" in s; fills the URL word, its port and
- * scheme.  Returns 1 for a good URL, 0 for none, -1 for a bad port. */
-static int find_url(span s, span *url, uint16_t *port, bool *https)
-{
-	for (size_t i = 0; i + 3 <= s.n; i++) {
-		size_t b = i, e, h, hn;
-		span scheme, host;
-		uint32_t v;
-
-		if (s.p[i] != ':' || s.p[i + 1] != '/' || s.p[i + 2] != '/')
-			continue;
-		while (b > 0 && is_alpha(s.p[b - 1]))
-			b--;
-		scheme.p = s.p + b;
-		scheme.n = i - b;
-		if (span_ieq(scheme, "http"))
-			*https = false;
-		else if (span_ieq(scheme, "https"))
-			*https = true;
-		else
-			continue;
-		for (e = i + 3; e < s.n && !is_blank(s.p[e]); e++)
-			;
-		url->p = s.p + b;
-		url->n = e - b;
-		h = i + 3;
-		for (hn = 0; h + hn < e && s.p[h + hn] != '/'; hn++)
-			;
-		host.p = s.p + h;
-		host.n = hn;
-		if (host.n > 0 && host.p[0] == '[') {
-			size_t k = 0;
-			while (k < host.n && host.p[k] != ']')
-				k++;
-			host = advance(host, k < host.n ? k + 1 : host.n);
-			if (host.n > 0 && host.p[0] != ':')
-				return -1;
-		} else {
-			size_t k = host.n;
-			while (k > 0 && host.p[k - 1] != ':')
-				k--;
-			host = k > 0 ? advance(host, k - 1) : advance(host, host.n);
-		}
-		if (host.n == 0) {
-			*port = *https ? 443 : 80;
-			return 1;
-		}
-		host = advance(host, 1);
-		if (!all_digits(host))
-			return -1;
-		v = digits_value(host);
-		if (v == 0 || v > 65535)
-			return -1;
-		*port = (uint16_t)v;
-		return 1;
-	}
-	return 0;
-}
-
-static bool url_ieq(const char *a, span b)
-{
-	size_t n = strlen(a);
-
-	if (n != (b.n < PD_NETSH_URL_MAX ? b.n : PD_NETSH_URL_MAX - 1))
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (to_lower((unsigned char)a[i]) != to_lower(b.p[i]))
-			return false;
-	return true;
-}
-
-static int add_url(parser *ps, span url, uint16_t port, bool https)
-{
-	pd_netsh_url *u;
-	size_t n;
-	int r;
-
-	for (size_t i = 0; i < ps->res.n_urls; i++) {
-		u = &ps->res.urls[i];
-		if (!url_ieq(u->url, url))
-			continue;
-		if (u->n_pids == 0 && ps->cur.pid_scope && ps->cur.n_pids > 0) {
-			memcpy(u->pids, ps->cur.pids, sizeof(u->pids));
-			u->n_pids = ps->cur.n_pids;
-		}
-		return 0;
-	}
-	r = grow((void **)&ps->res.urls, &ps->cap_urls, ps->res.n_urls,
-	         sizeof(pd_netsh_url));
-	if (r < 0)
-		return r;
-	u = &ps->res.urls[ps->res.n_urls++];
-	memset(u, 0, sizeof(*u));
-	n = url.n < PD_NETSH_URL_MAX ? url.n : PD_NETSH_URL_MAX - 1;
-	memcpy(u->url, url.p, n);
-	u->port = port;
-	u->https = https;
-	if (ps->cur.pid_scope) {
-		memcpy(u->pids, ps->cur.pids, sizeof(u->pids));
-		u->n_pids = ps->cur.n_pids;
-	}
-	return 0;
-}
-
-/*
- * Process ids are lines of digits only, under a "Process IDs:" label in
- * any language.  They belong to the request queue being listed, whose URL
- * groups come after them and are indented at least as deep as that label;
- * the next queue's name line is shallower, which ends their scope.
- */
-static int http_line(parser *ps, span raw, span s)
-{
-	size_t ind = indent_of(raw);
-	uint16_t port = 0;
-	bool https = false;
-	span url;
-	int found, r;
-
-	if (all_digits(s)) {
-		uint32_t pid = digits_value(s);
-		if (!ps->cur.in_pid_run) {
-			ps->cur.in_pid_run = true;
-			ps->cur.pid_scope = true;
-			ps->cur.scope_indent = ps->cur.last_indent;
-			ps->cur.n_pids = 0;
-		}
-		if (pid > INT_MAX) {
-			bad_row(ps);
-			return 0;
-		}
-		if (ps->cur.n_pids < PD_NETSH_MAX_PIDS)
-			ps->cur.pids[ps->cur.n_pids++] = (int)pid;
-		return 0;
-	}
-	ps->cur.in_pid_run = false;
-	ps->cur.last_indent = ind;
-	if (ps->cur.pid_scope && ind < ps->cur.scope_indent) {
-		ps->cur.pid_scope = false;
-		ps->cur.n_pids = 0;
-	}
-	found = find_url(s, &url, &port, &https);
-	if (found == 0)
-		return 0;
-	r = section_record(ps);
-	if (r < 0)
-		return r;
-	ps->cur.n_rows++;
-	section_sync(ps);
-	if (found < 0) {
-		bad_row(ps);
-		return 0;
-	}
-	return add_url(ps, url, port, https);
-}
-
 /* ------------------------------------------------------ driver */
 
-static int one_line(parser *ps, span raw)
+static int one_line(pd__netsh_parser *ps, pd__netsh_span raw)
 {
-	span s = trim_line(raw);
+	pd__netsh_span s = trim_line(raw);
 	size_t at;
 
 	if (s.n == 0)
@@ -930,9 +595,9 @@ static int one_line(parser *ps, span raw)
 	case PD_NETSH_OTHER:
 		return 0;
 	case PD_NETSH_PORTPROXY:
-		return proxy_line(ps, s);
+		return pd__netsh_proxy_line(ps, s);
 	case PD_NETSH_HTTP:
-		return http_line(ps, raw, s);
+		return pd__netsh_http_line(ps, raw, s);
 	default:
 		return range_line(ps, s);
 	}
@@ -995,7 +660,7 @@ int pd_netsh_parse(const char *text, size_t len, const pd_netsh_hint *hint,
 {
 	const unsigned char *p = (const unsigned char *)text;
 	unsigned char *conv = NULL;
-	parser ps;
+	pd__netsh_parser ps;
 	size_t i = 0;
 	int r = 0;
 
@@ -1025,13 +690,13 @@ int pd_netsh_parse(const char *text, size_t len, const pd_netsh_hint *hint,
 	 * registrations); excluded and dynamic outputs always print a header,
 	 * so theirs is recorded only when something of it is seen. */
 	if (ps.hint.kind == PD_NETSH_PORTPROXY || ps.hint.kind == PD_NETSH_HTTP) {
-		r = section_record(&ps);
+		r = pd__netsh_section_record(&ps);
 		if (r < 0)
 			goto out;
 	}
 
 	while (i < len) {
-		span raw = { p + i, 0 };
+		pd__netsh_span raw = { p + i, 0 };
 		while (i + raw.n < len && p[i + raw.n] != '\n' && p[i + raw.n] != '\r')
 			raw.n++;
 		i += raw.n;

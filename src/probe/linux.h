@@ -2,11 +2,17 @@
  * Internal declarations shared by the Linux probe files:
  *   probe_linux.c    collect entry point, context, sysctls, addresses, binds
  *   linux_sockets.c  sockets through netlink sock_diag, /proc/net fallback
- *   linux_owners.c   owner processes through /proc/PID/fd
+ *   linux_owners.c   owner processes through /proc/PID/fd: the search
+ *                    driver, the full walk and the children of holders
+ *   linux_owners_fds.c     reading one process's fds: survey, full scan
+ *   linux_owners_search.c  the targeted search for a few inodes
+ *   linux_owners_cgroup.c  the cgroup members of the wanted sockets first
+ *   linux_procinfo.c       what we show of a process, from /proc/PID
  */
 #ifndef PD_PROBE_LINUX_H
 #define PD_PROBE_LINUX_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -70,5 +76,150 @@ int pd__linux_sockets_proc(pd_snapshot *s, const pd_probe_opts *opts,
  * snapshot->procs, each socket's pids and owner_status, owners_partial and
  * notes.  Only PD_ENOMEM (and failure to open /proc) are errors. */
 int pd__linux_owners(pd_snapshot *s, const pd_probe_opts *opts);
+
+/* ------------------------------------------------------------------
+ * The owner search (linux_owners*.c): the state its steps share.  The
+ * design, and what each step is, is in linux_owners.c.
+ */
+
+/* How far a process has been looked at. */
+enum { PD__P_NEW, PD__P_SCANNED, PD__P_DENIED, PD__P_GONE };
+
+/* Size of the getdents64 scratch buffer pd__owners.dents. */
+#define PD__DENTS_SIZE (32u * 1024u)
+
+typedef struct pd__want {
+	uint64_t inode;
+	size_t sock; /* index into snapshot->sockets */
+	bool found;
+} pd__want;
+
+typedef struct pd__proc_ent {
+	int pid;
+	int ppid;      /* -1 not read (only needed without children files) */
+	int *fds;      /* listed fd numbers, ascending; NULL: taken as 0..n-1 */
+	int n;         /* number of fds: the fd "indices" are 0..n-1 */
+	int top;       /* index of the sampled fd, -1 none */
+	uint64_t hi;   /* socket inode of fd index 'top', 0 none */
+	uint64_t dist; /* |hi - nearest wanted inode|, UINT64_MAX unknown */
+	uint8_t tier;
+	uint8_t state;
+	bool holder;
+	bool kids_done;
+	bool cg; /* in the cgroup of a wanted socket (step 0) */
+} pd__proc_ent;
+
+typedef struct pd__cand {
+	uint64_t key;
+	size_t idx; /* into pd__owners.p */
+} pd__cand;
+
+typedef struct pd__owners {
+	pd_snapshot *s;
+	int procfd;
+	pd__want *w; /* sorted by inode */
+	size_t n_w;
+	size_t missing;
+	int64_t *uids; /* distinct uids of the wanted sockets */
+	size_t n_uids;
+	pd__proc_ent *p; /* sorted by pid */
+	size_t n_p;
+	pd__cand *cand;
+	bool fd_count;  /* fstat of /proc/PID/fd gives the fd count */
+	uint64_t n_fds; /* their sum */
+	long budget;    /* readlinks left for the targeted search */
+	size_t n_denied;
+	int first_denied;
+	bool cg_done; /* step 0 ran on some members */
+	char *dents; /* PD__DENTS_SIZE scratch for getdents64 */
+} pd__owners;
+
+/* A record of getdents64(2), which glibc does not declare. */
+struct linux_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+/* The fd number of fd index i of e. */
+static inline int pd__fd_at(const pd__proc_ent *e, long i)
+{
+	return e->fds ? e->fds[i] : (int)i;
+}
+
+/* PID 1 here lists its fds but refuses every readlink, even to root. */
+static inline bool pd__err_denied(int err)
+{
+	return err == EACCES || err == EPERM;
+}
+
+/* linux_owners.c */
+/* The entry of pid in c->p, or NULL. */
+pd__proc_ent *pd__owners_find_pid(pd__owners *c, int pid);
+/* qsort() order of candidates: by key, then by index. */
+int pd__owners_cmp_cand(const void *a, const void *b);
+
+/* linux_owners_fds.c */
+/* getdents64(2) of fd into buf: bytes read, 0 at the end, -1 and errno. */
+long pd__getdents64(int fd, char *buf, size_t size);
+/* e holds the socket inode ino: e becomes a holder of every wanted socket
+ * with that inode (none when ino is not wanted).  Only PD_ENOMEM. */
+int pd__owners_record(pd__owners *c, pd__proc_ent *e, uint64_t ino);
+/* e refused us: counted, and the first such pid kept for the note. */
+void pd__owners_mark_denied(pd__owners *c, pd__proc_ent *e);
+/* Socket inode of fd index i of e, 0 for anything else (another kind of
+ * file, no such fd, a process gone).  *ret_err gets the errno of
+ * readlinkat, 0 when it succeeded. */
+uint64_t pd__owners_probe_fd(pd__owners *c, const pd__proc_ent *e, long i,
+                             int *ret_err);
+/* Replaces the guess "fds 0..n-1" by the fd numbers read from
+ * /proc/PID/fd, for a process found to have holes; the sample keeps its
+ * fd.  Only PD_ENOMEM is an error; a process gone or denied changes
+ * state. */
+int pd__owners_list_fds(pd__owners *c, pd__proc_ent *e);
+/* Step 1 for one process: one fstatat() and a readlinkat() or a few.
+ * Only PD_ENOMEM is an error. */
+int pd__owners_survey(pd__owners *c, pd__proc_ent *e);
+/* Steps 3 and 4 for one process still PD__P_NEW: every fd.  Only
+ * PD_ENOMEM is an error. */
+int pd__owners_scan(pd__owners *c, pd__proc_ent *e);
+
+/* linux_owners_search.c */
+/* Step 2, when few sockets are missing and the kernel gives fd counts
+ * (otherwise nothing).  cg_only: only the cgroup members (step 0);
+ * otherwise only the others (the members were searched already).  Only
+ * PD_ENOMEM is an error. */
+int pd__owners_search(pd__owners *c, bool cg_only);
+
+/* linux_owners_cgroup.c */
+/* Step 0: the cgroup members of the wanted sockets, surveyed, searched
+ * and scanned; sets c->cg_done when there were some.  A no-op without
+ * root or cgroup v2.  Only PD_ENOMEM is an error. */
+int pd__owners_cgroup_first(pd__owners *c);
+
+/* linux_procinfo.c: what snapshot->procs shows of a process.  What every
+ * process shares (boot time, clock tick, /etc/passwd) is read once, at the
+ * first process that needs it. */
+typedef struct pd__procinfo {
+	int procfd;
+	int64_t btime; /* -1 unknown */
+	bool btime_read;
+	long clk_tck;
+	char *passwd;
+	size_t passwd_len;
+	bool passwd_read;
+} pd__procinfo;
+
+/* Readies pi for the processes of procfd (a /proc dirfd, still the
+ * caller's); reads nothing yet. */
+void pd__procinfo_init(pd__procinfo *pi, int procfd);
+/* Adds a pd_process for pid to s with everything we show of it.  Missing
+ * pieces (the process exited, or hides them) stay NULL / -1; only
+ * PD_ENOMEM is an error. */
+int pd__procinfo_fill(pd__procinfo *pi, pd_snapshot *s, int pid);
+/* Frees what pi read (not pi). */
+void pd__procinfo_done(pd__procinfo *pi);
 
 #endif

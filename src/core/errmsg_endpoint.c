@@ -1,0 +1,713 @@
+/*
+ * Step 3 of the error-message parser (design in parse_errmsg.c): the
+ * endpoint grammar.  Given one line, it lists every place that names a
+ * bind endpoint, each scored by how sure the grammar is:
+ *
+ *   - lead-in verb + endpoint ("listen tcp4 A:P", "bind() to [v6]:P",
+ *     "Bind for A:P", "exposing port TCP A:P") is strongest;
+ *   - URLs, Python tuples, Node's "listen EACCES: ... X" and bare IP:port
+ *     come next, a "port N" phrase last;
+ *   - Docker's container side ("-> 0.0.0.0:0") scores nothing.
+ *
+ * Addresses come out in canonical text (dotted quad, RFC 5952).  The
+ * case-insensitive pattern matching the whole parser uses lives here too.
+ * Everything is bounded by the line and by MAX_CANDS; no recursion.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "errmsg_internal.h"
+
+/* Match pattern at s[0..n): ASCII case-insensitive, ' ' = 1+ blanks.
+ * Returns the length matched or 0. */
+size_t pd__pmatch(const char *s, size_t n, const char *pat)
+{
+	size_t i = 0;
+	for (; *pat; pat++) {
+		if (*pat == ' ') {
+			if (i >= n || !is_blank((unsigned char)s[i]))
+				return 0;
+			while (i < n && is_blank((unsigned char)s[i]))
+				i++;
+		} else {
+			if (i >= n || lc((unsigned char)s[i]) != lc((unsigned char)*pat))
+				return 0;
+			i++;
+		}
+	}
+	return i;
+}
+
+/* Does s[a..b) contain pat (pd__pmatch rules)?  Offset in *ret_off. */
+bool pd__pfind(const char *s, size_t a, size_t b, const char *pat,
+                  size_t *ret_off)
+{
+	int c0 = lc((unsigned char)pat[0]);
+	for (size_t i = a; i < b; i++)
+		if (lc((unsigned char)s[i]) == c0 && pd__pmatch(s + i, b - i, pat)) {
+			if (ret_off)
+				*ret_off = i;
+			return true;
+		}
+	return false;
+}
+
+/* Does the text before 'end' (blanks skipped, not before 'lo') end with
+ * pat?  Case-insensitive; the match must start at a word boundary. */
+bool pd__ends_with(const char *s, size_t lo, size_t end, const char *pat,
+                      size_t *ret_start)
+{
+	size_t pl = strlen(pat), i = end;
+	while (i > lo && (s[i - 1] == ' ' || s[i - 1] == '\t'))
+		i--;
+	if (i - lo < pl)
+		return false;
+	for (size_t k = 0; k < pl; k++)
+		if (lc((unsigned char)s[i - pl + k]) != lc((unsigned char)pat[k]))
+			return false;
+	if (i - pl > lo && is_word((unsigned char)s[i - pl - 1]) &&
+	    is_word((unsigned char)pat[0]))
+		return false;
+	if (ret_start)
+		*ret_start = i - pl;
+	return true;
+}
+
+/* --------------------------------------------------------- addresses */
+
+/* Dotted quad at s[0..n) exactly?  Canonical text into out. */
+static bool parse_v4(const char *s, size_t n, uint8_t b[4])
+{
+	size_t i = 0;
+	for (int k = 0; k < 4; k++) {
+		unsigned v = 0;
+		size_t d = 0;
+		while (i < n && is_digit((unsigned char)s[i]) && d < 3) {
+			v = v * 10 + (unsigned)(s[i] - '0');
+			i++;
+			d++;
+		}
+		if (d == 0 || v > 255)
+			return false;
+		b[k] = (uint8_t)v;
+		if (k < 3) {
+			if (i >= n || s[i] != '.')
+				return false;
+			i++;
+		}
+	}
+	return i == n;
+}
+
+static size_t fmt_uint(char *out, unsigned v)
+{
+	char tmp[12];
+	size_t n = 0, k = 0;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v && n < sizeof(tmp));
+	while (n)
+		out[k++] = tmp[--n];
+	return k;
+}
+
+static void fmt_v4(const uint8_t b[4], char *out)
+{
+	size_t k = 0;
+	for (int i = 0; i < 4; i++) {
+		k += fmt_uint(out + k, b[i]);
+		if (i < 3)
+			out[k++] = '.';
+	}
+	out[k] = '\0';
+}
+
+/* IPv6 text at s[0..n) exactly (no brackets; a %zone is kept apart). */
+static bool parse_v6(const char *s, size_t n, uint8_t b[16])
+{
+	uint16_t g[8] = {0};
+	int ng = 0, gap = -1;
+	size_t i = 0;
+
+	if (n < 2)
+		return false;
+	if (s[0] == ':') {
+		if (s[1] != ':')
+			return false;
+		gap = 0;
+		i = 2;
+	}
+	while (i < n) {
+		size_t st = i;
+		unsigned v = 0;
+		if (ng >= 8)
+			return false;
+		while (i < n && is_hex((unsigned char)s[i]) && i - st < 4) {
+			v = v * 16 + (unsigned)hexval((unsigned char)s[i]);
+			i++;
+		}
+		if (i < n && s[i] == '.') { /* trailing dotted quad */
+			uint8_t q[4];
+			if (ng > 6 || !parse_v4(s + st, n - st, q))
+				return false;
+			g[ng++] = (uint16_t)(q[0] << 8 | q[1]);
+			g[ng++] = (uint16_t)(q[2] << 8 | q[3]);
+			i = n;
+			break;
+		}
+		if (i == st)
+			return false;
+		g[ng++] = (uint16_t)v;
+		if (i == n)
+			break;
+		if (s[i] != ':')
+			return false;
+		i++;
+		if (i < n && s[i] == ':') {
+			if (gap >= 0)
+				return false;
+			gap = ng;
+			i++;
+		} else if (i == n) {
+			return false;
+		}
+	}
+	if (gap < 0 && ng != 8)
+		return false;
+	if (gap >= 0 && ng > 7)
+		return false;
+	memset(b, 0, 16);
+	for (int k = 0; k < ng; k++) {
+		int pos = (gap >= 0 && k >= gap) ? k + (8 - ng) : k;
+		b[2 * pos] = (uint8_t)(g[k] >> 8);
+		b[2 * pos + 1] = (uint8_t)g[k];
+	}
+	return true;
+}
+
+/* RFC 5952 text. */
+static void fmt_v6(const uint8_t b[16], char *out)
+{
+	static const char hx[] = "0123456789abcdef";
+	uint16_t g[8];
+	int best = -1, blen = 0;
+	size_t k = 0;
+
+	for (int i = 0; i < 8; i++)
+		g[i] = (uint16_t)(b[2 * i] << 8 | b[2 * i + 1]);
+	for (int i = 0; i < 8;) {
+		int j = i;
+		while (j < 8 && g[j] == 0)
+			j++;
+		if (j - i > blen && j - i >= 2) {
+			best = i;
+			blen = j - i;
+		}
+		i = (j == i) ? i + 1 : j;
+	}
+	if (best == 0 && blen == 5 && g[5] == 0xffff) {
+		memcpy(out, "::ffff:", 7);
+		fmt_v4(b + 12, out + 7);
+		return;
+	}
+	for (int i = 0; i < 8; i++) {
+		if (i == best) {
+			out[k++] = ':';
+			if (i == 0)
+				out[k++] = ':';
+			i += blen - 1;
+			continue;
+		}
+		bool lead = false;
+		for (int sh = 12; sh >= 0; sh -= 4) {
+			int d = (g[i] >> sh) & 0xf;
+			if (d || lead || sh == 0) {
+				out[k++] = hx[d];
+				lead = true;
+			}
+		}
+		if (i < 7)
+			out[k++] = ':';
+	}
+	out[k] = '\0';
+}
+
+static bool host_name_ok(const char *s, size_t n)
+{
+	bool alpha = false;
+	if (n == 0 || n > 253 || s[0] == '-' || s[0] == '.' || s[n - 1] == '.')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (!(is_alnum(c) || c == '-' || c == '.' || c == '_'))
+			return false;
+		alpha |= is_alpha(c);
+	}
+	return alpha;
+}
+
+
+/* Host text -> canonical form.  names: accept any host name, else only
+ * "localhost".  Returns H_ADDR, H_ALL ("", "*", "+", "<null>") or H_NONE. */
+static int canon_host(const char *s, size_t n, bool names, char *out)
+{
+	uint8_t b[16];
+	size_t z = n;
+
+	if (n == 0 || (n == 1 && (s[0] == '*' || s[0] == '+')) ||
+	    (n == 6 && memcmp(s, "<null>", 6) == 0))
+		return H_ALL;
+	if (n >= PD_ADDR_STRLEN - 8)
+		return H_NONE;
+	if (parse_v4(s, n, b)) {
+		fmt_v4(b, out);
+		return H_ADDR;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '%') {
+			z = i;
+			break;
+		}
+	if (parse_v6(s, z, b)) {
+		fmt_v6(b, out);
+		if (z < n) {
+			size_t l = strlen(out);
+			memcpy(out + l, s + z, n - z);
+			out[l + n - z] = '\0';
+		}
+		return H_ADDR;
+	}
+	if ((names && host_name_ok(s, n)) ||
+	    (n == 9 && pd__pmatch(s, n, "localhost") == 9)) {
+		for (size_t i = 0; i < n; i++)
+			out[i] = (char)lc((unsigned char)s[i]);
+		out[n] = '\0';
+		return H_ADDR;
+	}
+	return H_NONE;
+}
+
+/* Digits at s[i..n) as a port.  *ret_end past them; -1 if none or out of
+ * range (0 included: Docker's container side "0.0.0.0:0"). */
+static int read_port(const char *s, size_t i, size_t n, size_t *ret_end)
+{
+	long v = 0;
+	size_t st = i;
+	while (i < n && is_digit((unsigned char)s[i]) && i - st < 6) {
+		v = v * 10 + (s[i] - '0');
+		i++;
+	}
+	if (i == st || (i < n && (is_alnum((unsigned char)s[i]) ||
+	                          (s[i] == '.' && i + 1 < n &&
+	                           is_digit((unsigned char)s[i + 1])))))
+		return -1;
+	*ret_end = i;
+	return (v >= 1 && v <= 65535) ? (int)v : -1;
+}
+
+/* ------------------------------------------------- endpoint candidates */
+
+
+typedef struct leadin {
+	const char *pat;
+	pd_proto proto;
+	pd_family family;
+} leadin;
+
+static const leadin leadins[] = {
+	{"listen tcp4", PD_PROTO_TCP, PD_FAMILY_V4},
+	{"listen tcp6", PD_PROTO_TCP, PD_FAMILY_V6},
+	{"listen tcp", PD_PROTO_TCP, PD_FAMILY_ANY},
+	{"listen udp4", PD_PROTO_UDP, PD_FAMILY_V4},
+	{"listen udp6", PD_PROTO_UDP, PD_FAMILY_V6},
+	{"listen udp", PD_PROTO_UDP, PD_FAMILY_ANY},
+	{"exposing port tcp", PD_PROTO_TCP, PD_FAMILY_ANY},
+	{"exposing port udp", PD_PROTO_UDP, PD_FAMILY_ANY},
+	{"bind() to", 0, 0}, {"bind for", 0, 0}, {"bind to address", 0, 0},
+	{"bind on address", 0, 0}, {"bind to", 0, 0}, {"bind port", 0, 0},
+	{"bind", 0, 0}, {"bind(", 0, 0}, {"bind((", 0, 0}, {"listen on", 0, 0},
+	{"listening socket", 0, 0}, {"on address", 0, 0}, {"to address", 0, 0},
+	{"address", 0, 0}, {"for", 0, 0}, {"listen", 0, 0},
+};
+
+/* Lead-in verb right before s[off]?  Fills c->lead and the protocol. */
+static bool find_leadin(const char *s, size_t lo, size_t off, cand *c)
+{
+	for (size_t k = 0; k < sizeof(leadins) / sizeof(leadins[0]); k++) {
+		size_t st;
+		if (pd__ends_with(s, lo, off, leadins[k].pat, &st)) {
+			c->lead = st;
+			if (leadins[k].proto && !c->proto) {
+				c->proto = leadins[k].proto;
+				c->family = leadins[k].family;
+			}
+			return true;
+		}
+	}
+	return false;
+}
+
+static void add_cand(cand *cs, size_t *nc, const cand *c)
+{
+	if (*nc < MAX_CANDS)
+		cs[(*nc)++] = *c;
+}
+
+/* After a host: "]" / quote, blanks, optional "and", then "port" and the
+ * number (Tomcat "[localhost] and port [8005]", Ruby "for "0.0.0.0" port
+ * 3000").  Port or -1. */
+static int trailing_port(const char *s, size_t i, size_t n, size_t *ret_end)
+{
+	size_t m;
+	while (i < n && (s[i] == ' ' || s[i] == ']' || s[i] == '"' || s[i] == '\''))
+		i++;
+	if ((m = pd__pmatch(s + i, n - i, "and ")))
+		i += m;
+	if (!(m = pd__pmatch(s + i, n - i, "port")))
+		return -1;
+	i += m;
+	while (i < n && (s[i] == ' ' || s[i] == ':' || s[i] == '[' || s[i] == '='))
+		i++;
+	return read_port(s, i, n, ret_end);
+}
+
+/* Port after a host at s[i]: ":P", optional "/tcp" "/udp".  Port or -1. */
+static int colon_port(const char *s, size_t i, size_t n, cand *c)
+{
+	size_t e;
+	int p;
+	if (i >= n || s[i] != ':')
+		return -1;
+	p = read_port(s, i + 1, n, &e);
+	if (p < 0)
+		return -1;
+	c->end = e;
+	if (e + 4 <= n && s[e] == '/' && pd__pmatch(s + e + 1, 3, "tcp"))
+		c->proto = PD_PROTO_TCP, c->end = e + 4;
+	else if (e + 4 <= n && s[e] == '/' && pd__pmatch(s + e + 1, 3, "udp"))
+		c->proto = PD_PROTO_UDP, c->end = e + 4;
+	return p;
+}
+
+static void finish_cand(const char *s, size_t lo, cand *c, bool strong_ok)
+{
+	bool lead = find_leadin(s, lo, c->off, c);
+	size_t arrow;
+	if (pd__ends_with(s, lo, c->off, "->", &arrow) || c->port == 0)
+		c->score = 0; /* Docker's container side: "-> 0.0.0.0:0" */
+	else if (c->port > 0)
+		c->score = (lead && strong_ok) ? SC_STRONG : SC_MEDIUM;
+	else
+		c->score = (lead && strong_ok) ? SC_STRONG_NOPORT : SC_ADDR_ONLY;
+	if (!lead)
+		c->lead = c->off;
+}
+
+/* Node: "listen EACCES: permission denied 127.0.0.1:80", "listen
+ * EADDRINUSE :::3000", "bind EADDRINUSE 0.0.0.0:5353" (dgram: UDP).  Node
+ * appends ":port" to the address without brackets. */
+static bool node_token(const char *s, size_t i, size_t n, cand *c)
+{
+	size_t j = i, m, a, b, k;
+	bool quoted = false, colon_form = false;
+	bool udp = pd__pmatch(s + i, n - i, "bind E") > 0;
+	size_t texts_n;
+	const pd_oserror_text *tx = pd_oserror_texts(&texts_n);
+
+	j += udp ? 5 : 7;
+	if (j >= n || s[j] != 'E')
+		return false;
+	while (j < n && s[j] >= 'A' && s[j] <= 'Z')
+		j++;
+	if (j < n && s[j] == ':')
+		j++, colon_form = true;
+	while (j < n && s[j] == ' ')
+		j++;
+	for (k = 0; k < texts_n; k++)
+		if (!tx[k].winsock && (m = pd_oserror_text_match(&tx[k], s + j, n - j))) {
+			j += m;
+			colon_form = false;
+			break;
+		}
+	while (j < n && s[j] == ' ')
+		j++;
+	a = j;
+	while (j < n && !is_blank((unsigned char)s[j]) && s[j] != ',')
+		j++;
+	b = j;
+	if (b > a && (s[a] == '"' || s[a] == '\'') && b - a >= 2 && s[b - 1] == s[a]) {
+		quoted = true;
+		a++;
+		b--;
+	}
+	if (b == a)
+		return false;
+	memset(c, 0, sizeof(*c));
+	c->off = i;
+	c->lead = i;
+	c->end = j;
+	c->port = -1;
+	c->proto = udp ? PD_PROTO_UDP : PD_PROTO_TCP;
+	c->proto_implied = true;
+	for (k = a; k < b && is_digit((unsigned char)s[k]); k++)
+		;
+	if (k == b) { /* digits only: a string Node took as a pipe name */
+		size_t e;
+		c->port = read_port(s, a, b, &e);
+		c->port_form = !quoted;
+	} else {
+		size_t colon = b;
+		for (k = b; k > a; k--)
+			if (s[k - 1] == ':') {
+				colon = k - 1;
+				break;
+			}
+		if (colon < b) {
+			size_t e;
+			int p = read_port(s, colon + 1, b, &e);
+			if (p > 0 && e == b) {
+				c->port = p;
+				c->port_form = true;
+				b = colon;
+			}
+		}
+		/* "listen EXXX: <text> <host>": when the text was not recognised
+		 * the next word is part of it, not a host name. */
+		c->host = canon_host(s + a, b - a, !colon_form, c->addr);
+	}
+	c->score = (c->port > 0 || c->host) ? (c->port > 0 ? SC_STRONG : SC_STRONG_NOPORT) : 0;
+	return c->score > 0;
+}
+
+/* Python / asyncio tuple: ('0.0.0.0', 4840) or ('::', 80, 0, 0). */
+static bool tuple_at(const char *s, size_t i, size_t n, cand *c)
+{
+	size_t j = i + 1, a, b, e;
+	char q;
+	while (j < n && s[j] == ' ')
+		j++;
+	if (j >= n || (s[j] != '\'' && s[j] != '"'))
+		return false;
+	q = s[j++];
+	a = j;
+	while (j < n && s[j] != q && j - a < 64)
+		j++;
+	if (j >= n || s[j] != q)
+		return false;
+	b = j++;
+	if (j >= n || s[j] != ',')
+		return false;
+	j++;
+	while (j < n && s[j] == ' ')
+		j++;
+	memset(c, 0, sizeof(*c));
+	c->port = read_port(s, j, n, &e);
+	if (c->port < 0 || e >= n || (s[e] != ')' && s[e] != ','))
+		return false;
+	c->host = canon_host(s + a, b - a, true, c->addr);
+	if (!c->host)
+		return false;
+	c->off = i;
+	c->end = e;
+	c->port_form = true;
+	return true;
+}
+
+/* "Net.java:433", "server.go:43": a stack frame, not a host. */
+static bool source_file(const char *s, size_t n)
+{
+	static const char *const ext[] = {".java", ".go", ".py", ".pyx", ".js", ".mjs",
+	                                  ".cjs", ".ts", ".cs", ".rb", ".c", ".cc",
+	                                  ".cpp", ".h", ".kt", ".scala", ".rs", ".php"};
+	for (size_t k = 0; k < sizeof(ext) / sizeof(ext[0]); k++) {
+		size_t l = strlen(ext[k]);
+		if (n > l && pd__pmatch(s + n - l, l, ext[k]) == l)
+			return true;
+	}
+	return false;
+}
+
+/* One candidate starting at s[i], or false. */
+static bool cand_at(const char *s, size_t lo, size_t i, size_t n, cand *c)
+{
+	unsigned char ch = (unsigned char)s[i], prev = i > lo ? (unsigned char)s[i - 1] : ' ';
+	size_t j, m;
+
+	memset(c, 0, sizeof(*c));
+	c->off = i;
+	c->port = -1;
+	if (is_alpha(ch) && !is_word(prev) &&
+	    ((m = pd__pmatch(s + i, n - i, "http://")) ||
+	     (m = pd__pmatch(s + i, n - i, "https://")) ||
+	     (m = pd__pmatch(s + i, n - i, "tcp://")) ||
+	     (m = pd__pmatch(s + i, n - i, "udp://")))) {
+		size_t a = i + m, b;
+		int def = lc(ch) == 'h' ? (m == 8 ? 443 : 80) : -1;
+		if (a < n && s[a] == '[') {
+			for (b = a; b < n && s[b] != ']' && b - a < 64; b++)
+				;
+			if (b >= n || s[b] != ']')
+				return false;
+			c->host = canon_host(s + a + 1, b - a - 1, true, c->addr);
+			b++;
+		} else {
+			for (b = a; b < n && (is_alnum((unsigned char)s[b]) || s[b] == '.' ||
+			                      s[b] == '-' || s[b] == '_' || s[b] == '*' || s[b] == '+');
+			     b++)
+				;
+			c->host = canon_host(s + a, b - a, true, c->addr);
+		}
+		if (!c->host)
+			return false;
+		c->end = b;
+		c->port = colon_port(s, b, n, c);
+		if (c->port < 0 && !(b < n && s[b] == ':'))
+			c->port = def;
+		c->port_form = c->port > 0;
+		c->proto = lc(ch) == 'u' ? PD_PROTO_UDP : PD_PROTO_TCP;
+		c->proto_implied = lc(ch) == 'h';
+		finish_cand(s, lo, c, true);
+		return c->score > 0;
+	}
+	if (ch == '[') {
+		for (j = i + 1; j < n && s[j] != ']' && j - i < 64; j++)
+			;
+		if (j >= n || s[j] != ']')
+			return false;
+		c->host = canon_host(s + i + 1, j - i - 1, false, c->addr);
+		if (c->host != H_ADDR)
+			return false;
+		c->end = j + 1;
+		c->port = colon_port(s, j + 1, n, c);
+		if (c->port < 0)
+			c->port = trailing_port(s, j + 1, n, &c->end);
+		c->port_form = c->port > 0;
+		finish_cand(s, lo, c, true);
+		return c->score > 0;
+	}
+	if (ch == '(' )
+		return tuple_at(s, i, n, c) && (finish_cand(s, lo, c, true), c->score = SC_STRONG, true);
+	if (is_digit(ch) && !is_alnum(prev) && prev != '.' && prev != ':' && prev != '-') {
+		uint8_t b4[4];
+		for (j = i; j < n && (is_digit((unsigned char)s[j]) || s[j] == '.') && j - i < 16; j++)
+			;
+		if (!parse_v4(s + i, j - i, b4))
+			return false;
+		fmt_v4(b4, c->addr);
+		c->host = H_ADDR;
+		c->end = j;
+		c->port = colon_port(s, j, n, c);
+		if (c->port < 0 && (j >= n || s[j] != ':'))
+			c->port = trailing_port(s, j, n, &c->end);
+		c->port_form = c->port > 0;
+		finish_cand(s, lo, c, true);
+		return c->score > 0;
+	}
+	if ((ch == ':' || ch == '*' || ch == '<') &&
+	    (prev == ' ' || prev == '(' || prev == '"' || prev == '\'' || prev == '=' || i == lo)) {
+		/* Go ":8080", Redis "*:6379", Tomcat "<null>:8080": every address;
+		 * Node ":::3000" is "::" + port. */
+		size_t h = 0;
+		if (ch == '*')
+			h = 1;
+		else if (ch == '<' && pd__pmatch(s + i, n - i, "<null>"))
+			h = 6;
+		else if (ch == '<')
+			return false;
+		if (ch == ':' && i + 2 < n && s[i + 1] == ':' && s[i + 2] == ':') {
+			h = 2;
+			strcpy(c->addr, "::");
+			c->host = H_ADDR;
+		} else {
+			c->host = H_ALL;
+		}
+		c->port = colon_port(s, i + h, n, c);
+		if (c->port < 0)
+			return false;
+		c->port_form = true;
+		finish_cand(s, lo, c, true);
+		return c->score > 0;
+	}
+	if (ch == '"' || ch == '\'') { /* quoted host, maybe "port N" after */
+		for (j = i + 1; j < n && s[j] != (char)ch && j - i < 64; j++)
+			;
+		if (j >= n || j == i + 1)
+			return false;
+		c->host = canon_host(s + i + 1, j - i - 1, false, c->addr);
+		if (c->host != H_ADDR)
+			return false;
+		c->end = j + 1;
+		c->port = trailing_port(s, j + 1, n, &c->end);
+		c->port_form = c->port > 0;
+		finish_cand(s, lo, c, true);
+		return c->score > 0;
+	}
+	if (is_alpha(ch) && !is_word(prev) && prev != '.' && prev != '/' && prev != '-') {
+		/* host name: "localhost:3000" anywhere, other names only after a
+		 * bind verb ("listen tcp myhost:80"). */
+		for (j = i; j < n && (is_alnum((unsigned char)s[j]) || s[j] == '.' || s[j] == '-' ||
+		                      s[j] == '_') && j - i < 253; j++)
+			;
+		if (j >= n || s[j] != ':')
+			return false;
+		c->port = colon_port(s, j, n, c);
+		if (c->port < 0 || (c->end < n && s[c->end] == ':'))
+			return false;
+		c->host = canon_host(s + i, j - i, true, c->addr);
+		if (!c->host || prev == '(' || source_file(s + i, j - i))
+			return false;
+		c->port_form = true;
+		finish_cand(s, lo, c, true);
+		if (strcmp(c->addr, "localhost") != 0 && c->score != SC_STRONG)
+			return false;
+		return c->score > 0;
+	}
+	return false;
+}
+
+/* "port 5000", "Port 8443 is in use", "port: 3306", "port [8005]". */
+static bool port_phrase_at(const char *s, size_t lo, size_t i, size_t n, cand *c)
+{
+	size_t j, e;
+	if (lc((unsigned char)s[i]) != 'p' || (i > lo && is_word((unsigned char)s[i - 1])) ||
+	    !pd__pmatch(s + i, n - i, "port"))
+		return false;
+	j = i + 4;
+	if (j < n && (s[j] == ':' || s[j] == '=' || s[j] == '-' || s[j] == '#'))
+		j++;
+	while (j < n && (s[j] == ' ' || s[j] == '['))
+		j++;
+	if (j == i + 4 || j >= n || !is_digit((unsigned char)s[j]))
+		return false;
+	memset(c, 0, sizeof(*c));
+	c->port = read_port(s, j, n, &e);
+	if (c->port <= 0)
+		return false;
+	c->off = c->lead = i;
+	c->end = e;
+	c->port_form = true;
+	c->score = SC_PORTPHRASE;
+	return true;
+}
+
+size_t pd__scan_cands(const char *s, size_t a, size_t b, cand *cs)
+{
+	size_t nc = 0;
+	for (size_t i = a; i < b && nc < MAX_CANDS; i++) {
+		cand c;
+		if ((s[i] == 'l' || s[i] == 'b') &&
+		    (pd__pmatch(s + i, b - i, "listen E") || pd__pmatch(s + i, b - i, "bind E")) &&
+		    (i == a || !is_word((unsigned char)s[i - 1])) && node_token(s, i, b, &c)) {
+			add_cand(cs, &nc, &c);
+			i = c.end ? c.end - 1 : i;
+		} else if (cand_at(s, a, i, b, &c)) {
+			add_cand(cs, &nc, &c);
+			i = c.end > i ? c.end - 1 : i;
+		} else if (port_phrase_at(s, a, i, b, &c)) {
+			add_cand(cs, &nc, &c);
+			i = c.end - 1;
+		}
+	}
+	return nc;
+}

@@ -1,0 +1,145 @@
+/*
+ * Advice: remedies that change nothing and tell a person what to do (use
+ * a local address, wait out TIME_WAIT, find the owner, stop the service
+ * behind http.sys, use another port), and pd_free_candidate, which judges
+ * a port for `portdoctor free` and for use_other_port.  Pure.
+ */
+#include <stdio.h>
+
+#include "i18n.h"
+#include "remedy_internal.h"
+
+/* ------------------------------------------------------------ advice */
+
+void pd__plan_advice(pd_bld *b)
+{
+	const pd_finding *f;
+	pd_remedy *r;
+
+	if (pd__has_finding(b->res, PD_F_ADDRESS_NOT_LOCAL, &f)) {
+		r = pd__add_remedy(b, PD_R_USE_LOCAL_ADDRESS, false, false, false,
+		                   pd__fmt(b, _("Use an address this machine has")),
+		                   pd__fmt(b, _("publish on 0.0.0.0 or on one of the "
+		                                "machine's addresses (portdoctor check "
+		                                "lists them); a typo or a stale DHCP "
+		                                "address is the usual cause")), NULL);
+		pd__add_manual(b, r, pd__fmt(b, _("change the address in your command "
+		                                  "or compose file")));
+	}
+	if (pd__has_finding(b->res, PD_F_TIME_WAIT, NULL) &&
+	    !pd__has_finding(b->res, PD_F_IN_USE, NULL)) {
+		r = pd__add_remedy(b, PD_R_WAIT_TIME_WAIT, false, false, false,
+		                   pd__fmt(b, _("Wait for TIME_WAIT to end, or set "
+		                                "SO_REUSEADDR")),
+		                   pd__fmt(b, _("closed connections keep the port for "
+		                                "up to a minute; servers that set "
+		                                "SO_REUSEADDR bind anyway")), NULL);
+		pd__add_manual(b, r, pd__fmt(b, _("retry in a minute")));
+	}
+	if (pd__has_finding(b->res, PD_F_OWNER_UNKNOWN, NULL) ||
+	    (pd__has_finding(b->res, PD_F_IN_USE, &f) && f->n_sockets == 0)) {
+		r = pd__add_remedy(b, PD_R_FIND_OWNER, false, false, false,
+		                   pd__fmt(b, _("Find out what holds it")),
+		                   pd__fmt(b, _("the holder could not be named from "
+		                                "this run")), NULL);
+		pd__add_manual(b, r, b->windows ?
+		               pd__fmt(b, _("run portdoctor from an elevated prompt")) :
+		               pd__fmt(b, _("run portdoctor as root: sudo portdoctor "
+		                            "fix %u"), b->res->port));
+	}
+	if (pd__has_finding(b->res, PD_F_HTTP_SYS, NULL)) {
+		r = pd__add_remedy(b, PD_R_STOP_HTTP_SYS_USER, true, false, false,
+		                   pd__fmt(b, _("Stop the service that registered "
+		                                "the URL")),
+		                   pd__fmt(b, _("http.sys listens for a service (IIS, "
+		                                "WinRM, WSDAPI, SSRS...); stopping "
+		                                "that service releases the port")),
+		                   pd__fmt(b, _("that service stops")));
+		pd__add_manual(b, r, pd__fmt(b, _("netsh http show servicestate "
+		                                  "view=requestq names it; then net "
+		                                  "stop SERVICE")));
+	}
+}
+
+void pd__plan_other_port(pd_bld *b)
+{
+	pd_remedy *r;
+	uint16_t p = b->o ? b->o->other_port : 0;
+
+	r = pd__add_remedy(b, PD_R_USE_OTHER_PORT, false, false, false,
+	                   p ? pd__fmt(b, _("Use port %u instead"), p) :
+	                   pd__fmt(b, _("Use another port")),
+	                   p ? pd__fmt(b, _("%u is free now on every address and "
+	                                    "lies outside the ephemeral and "
+	                                    "reserved ranges, so nothing takes it "
+	                                    "later"), p) :
+	                   pd__fmt(b, _("a port outside the ephemeral and reserved "
+	                                "ranges stays free")),
+	                   pd__fmt(b, _("clients and configuration must use the "
+	                                "new port")));
+	pd__add_manual(b, r, p ? pd__fmt(b, _("use %u (more: portdoctor free "
+	                                      "--near %u)"), p, b->res->port) :
+	               pd__fmt(b, _("portdoctor free --near %u"), b->res->port));
+}
+
+/* ------------------------------------------------------------- free */
+
+bool pd_free_candidate(const pd_snapshot *s, pd_proto proto, uint16_t port,
+                       char *why, size_t whysize)
+{
+	size_t i;
+
+	if (port == 0) {
+		snprintf(why, whysize, "port 0 means any port");
+		return false;
+	}
+	if (s->unprivileged_port_start > 0 && port < s->unprivileged_port_start) {
+		snprintf(why, whysize, _("below ip_unprivileged_port_start (%d)"),
+		         s->unprivileged_port_start);
+		return false;
+	}
+	for (i = 0; i < s->n_dynamic; i++) {
+		const pd_range *r = &s->dynamic[i];
+
+		if (port >= r->start && port <= r->end &&
+		    (r->proto == PD_PROTO_NONE || r->proto == proto)) {
+			snprintf(why, whysize, _("in the dynamic (ephemeral) range "
+			                         "%u-%u"), r->start, r->end);
+			return false;
+		}
+	}
+	for (i = 0; i < s->n_reserved; i++) {
+		const pd_range *r = &s->reserved[i];
+
+		if (port >= r->start && port <= r->end) {
+			snprintf(why, whysize, _("reserved (ip_local_reserved_ports "
+			                         "%u-%u)"), r->start, r->end);
+			return false;
+		}
+	}
+	for (i = 0; i < s->n_excluded; i++) {
+		const pd_range *r = &s->excluded[i];
+
+		if (port >= r->start && port <= r->end &&
+		    (r->proto == PD_PROTO_NONE || r->proto == proto)) {
+			snprintf(why, whysize, _("in the excluded range %u-%u%s"),
+			         r->start, r->end, r->administered ?
+			         _(" (administered)") : "");
+			return false;
+		}
+	}
+	for (i = 0; i < s->n_sockets; i++) {
+		const pd_socket *sk = &s->sockets[i];
+		char a[PD_ADDR_STRLEN];
+
+		if (sk->local_port != port || sk->proto != proto)
+			continue;
+		pd_addr_format(&sk->local, a, sizeof(a));
+		snprintf(why, whysize, sk->local.family == PD_FAMILY_V6 ?
+		         _("in use: %s %s [%s]:%u") : _("in use: %s %s %s:%u"),
+		         pd_proto_name(sk->proto), pd_sock_state_name(sk->state), a,
+		         port);
+		return false;
+	}
+	return true;
+}
