@@ -11,6 +11,9 @@
 #include "buf.h"
 #include "sanitize.h"
 
+const char *const pd__owner_status_names[4] = {"not_searched", "found",
+                                               "unknown", "denied"};
+
 json_t *pd__jstr(const char *s)
 {
 	pd_buf b;

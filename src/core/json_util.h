@@ -8,6 +8,11 @@
 
 #include "portdoctor/portdoctor.h"
 
+#define PD_SNAPSHOT_SCHEMA "portdoctor.snapshot.v1"
+
+/* JSON names of pd_owner_status, indexed by its value. */
+extern const char *const pd__owner_status_names[4];
+
 /* A JSON string holding s made valid UTF-8 (U+FFFD for bad bytes), or
  * JSON null for NULL.  Returns NULL only when out of memory. */
 json_t *pd__jstr(const char *s);

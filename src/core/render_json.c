@@ -46,10 +46,7 @@ static json_t *owner_json(const pd_snapshot *s, int pid, int *err)
 
 static const char *owner_status_name(pd_owner_status st)
 {
-	static const char *names[] = {"not_searched", "found", "unknown",
-	                              "denied"};
-
-	return names[st & 3];
+	return pd__owner_status_names[st & 3];
 }
 
 static json_t *socket_json(const pd_snapshot *s, const pd_socket *sk, int *err)

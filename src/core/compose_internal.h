@@ -1,0 +1,96 @@
+/*
+ * Internal declarations shared by the Compose parser's files; nothing
+ * outside parse_compose.c, compose_yaml.c and compose_services.c includes
+ * this.
+ *
+ * The parser is split by job: compose_yaml.c loads one file into a libyaml
+ * document, interpolates its values and walks it (the visit ceiling, merge
+ * keys); compose_services.c reads a loaded file into the services of the
+ * project, merging it over the files before it; parse_compose.c names the
+ * project, applies profiles and hands the result out.  They share the
+ * types below, which describe one parse (ctx) and what it collects.
+ */
+#ifndef PD_COMPOSE_INTERNAL_H
+#define PD_COMPOSE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <yaml.h>
+
+#include "buf.h"
+#include "compose.h"
+
+typedef struct entry {
+	pd_compose_portspec ps;
+	char *key;  /* merge key: ip|published|target|proto */
+	char *spec; /* as written */
+	const char *file;
+	int line, column;
+} entry;
+
+typedef struct svc {
+	char *name;
+	char **profiles;
+	size_t n_profiles;
+	entry *ports;
+	size_t n_ports;
+} svc;
+
+typedef struct doc {
+	const char *fname;
+	yaml_document_t y;
+	bool loaded;
+	char **values; /* interpolated scalar per node (index - 1), or NULL */
+	bool *is_key;
+	size_t n_nodes;
+} doc;
+
+typedef struct pair {
+	const char *key;
+	int value; /* node index */
+} pair;
+
+typedef struct ctx {
+	const pd_compose_input *in;
+	char *err;
+	size_t errsize;
+	int rc; /* first error, sticky */
+	size_t visits;
+	char *name;
+	svc *svcs;
+	size_t n_svcs;
+	char **warnings;
+	size_t n_warnings;
+} ctx;
+
+/* ------------------------------------------- compose_yaml.c: one parse */
+
+/* Records the first error as "file:line:column: message" (m may be NULL)
+ * and returns it; later errors are dropped. */
+int pd__compose_fail(ctx *c, int rc, const char *file, const yaml_mark_t *m,
+                     const char *fmt, ...) PD_PRINTF(5, 6);
+/* Adds a warning once; running out of memory sets c->rc. */
+void pd__compose_warn(ctx *c, const char *fmt, ...) PD_PRINTF(2, 3);
+int pd__compose_add_string(char ***arr, size_t *n, const char *s);
+bool pd__compose_has_string(char *const *arr, size_t n, const char *s);
+
+/* ------------------------------------- compose_yaml.c: documents */
+
+/* Loads f into d and interpolates its values; d is released with
+ * pd__compose_doc_done() whether this fails or not. */
+int pd__compose_load(ctx *c, doc *d, const pd_compose_file *f);
+void pd__compose_doc_done(doc *d);
+yaml_node_t *pd__compose_node(ctx *c, doc *d, int idx);
+const char *pd__compose_text_of(doc *d, int idx, yaml_node_t *n);
+bool pd__compose_is_null(const yaml_node_t *n);
+const char *pd__compose_scalar(ctx *c, doc *d, int idx, const char *what);
+int pd__compose_flatten(ctx *c, doc *d, int idx, pair **ret, size_t *ret_n);
+
+/* ---------------------------------- compose_services.c: the services */
+
+/* Reads a loaded file's name and services into c, over the earlier files. */
+int pd__compose_file_model(ctx *c, doc *d);
+void pd__compose_svc_clear_ports(svc *s);
+
+#endif

@@ -1,0 +1,74 @@
+/*
+ * Shared by the files of the diagnosis, and by nothing else:
+ *
+ *   diagnose.c          design note, pd_diagnose, the per-port driver, the
+ *                       port index, the finding list, pd_report_free
+ *   diagnose_endpoint.c overlapping sockets and the bind result of one
+ *                       endpoint: in_use, http_sys, portproxy, bind_denied,
+ *                       address_not_local, excluded_range, time_wait
+ *   diagnose_port.c     the port itself: privileged_port, dynamic and
+ *                       reserved ranges, Windows exclusions, unknown
+ *                       owners, idle containers
+ *
+ * Each rule adds findings to c->res through pd__finding(), which may
+ * move the findings array (keep indexes, not pointers, across calls).
+ */
+#ifndef PD_DIAGNOSE_INTERNAL_H
+#define PD_DIAGNOSE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "portdoctor/portdoctor.h"
+
+/* Sockets and bind results grouped by port (a counting sort), so that a
+ * check of 1-65535 against thousands of sockets stays linear. */
+typedef struct pd_port_index {
+	size_t *sock;      /* socket indexes ordered by local port */
+	size_t *sock_at;   /* [port] .. [port + 1]: the range in sock */
+	size_t *bind;      /* bind indexes ordered by port */
+	size_t *bind_at;
+} pd_port_index;
+
+typedef struct pd_diag_ctx {
+	const pd_snapshot *snap;
+	pd_result *res;
+	bool is_windows;
+	const pd_port_index *idx;
+} pd_diag_ctx;
+
+/* The bind result recorded for (p, a, port), or NULL. */
+const pd_bind_result *pd__find_bind(const pd_diag_ctx *c, pd_proto p,
+                                    const pd_addr *a, uint16_t port);
+
+/* The first range of arr that holds port for p and f; administered 1 or 0
+ * asks for that kind only, -1 for either. */
+const pd_range *pd__find_range(const pd_range *arr, size_t n, pd_proto p,
+                               pd_family f, uint16_t port, int administered);
+
+/* Listeners and bound UDP sockets: holders whatever the bind options. */
+bool pd__holds_for_sure(const pd_socket *sk);
+
+/* Appends a finding with a printf-formatted message; NULL on failure. */
+pd_finding *pd__finding(pd_diag_ctx *c, pd_finding_code code,
+                        const pd_endpoint *ep, const char *fmt, ...)
+	PD_PRINTF(4, 5);
+
+/* diagnose_endpoint.c: the findings for one endpoint; *ret_ok says whether
+ * it is free, *ret_tested whether a bind result was recorded. */
+int pd__diagnose_endpoint(pd_diag_ctx *c, const pd_endpoint *ep,
+                          bool required, bool *ret_ok, bool *ret_tested);
+
+/* diagnose_port.c: findings about the port itself; bind_refused says
+ * whether a bind test on it failed with EACCES. */
+int pd__diagnose_port(pd_diag_ctx *c, const pd_endpoint *ep,
+                      bool bind_refused);
+/* One owner_unknown finding when a holder's process could not be found. */
+int pd__note_unknown_owners(pd_diag_ctx *c);
+/* container_conflict for created or stopped containers on eps[0..n). */
+int pd__report_idle_containers(pd_diag_ctx *c, const pd_endpoint *eps,
+                               size_t n);
+
+#endif
