@@ -85,6 +85,14 @@ static const char *ep_text(const pd_endpoint *ep, char *buf, size_t size)
 	return buf;
 }
 
+/* The bind test's own words as evidence on a finding. */
+static void attach_bind(pd_finding *f, const pd_bind_result *b)
+{
+	f->bind_err = b->err;
+	f->os_code = b->os_code;
+	f->os_name = b->os_name;
+}
+
 static int attach_sockets(pd_finding *f, const size_t *idx, size_t n)
 {
 	if (!n)
@@ -269,11 +277,8 @@ static int report_holders(pd_diag_ctx *c, const pd_endpoint *ep,
 		f->n_proxy_rules = n_ev;
 	}
 	f->container = pd__holder_container(c->snap, ep, idx, n);
-	if (b) {
-		f->bind_err = b->err;
-		f->os_code = b->os_code;
-		f->os_name = b->os_name;
-	}
+	if (b)
+		attach_bind(f, b);
 	return 0;
 }
 
@@ -441,9 +446,7 @@ int pd__diagnose_endpoint(pd_diag_ctx *c, const pd_endpoint *ep, bool required,
 			                b->os_name ? b->os_name : "");
 			if (!f)
 				goto out;
-			f->bind_err = b->err;
-			f->os_code = b->os_code;
-			f->os_name = b->os_name;
+			attach_bind(f, b);
 			break;
 		case PD_EADDRNOTAVAIL:
 			if (!pd_snapshot_has_addr(s, &ep->addr)) {
@@ -462,9 +465,7 @@ int pd__diagnose_endpoint(pd_diag_ctx *c, const pd_endpoint *ep, bool required,
 			}
 			if (!f)
 				goto out;
-			f->bind_err = b->err;
-			f->os_code = b->os_code;
-			f->os_name = b->os_name;
+			attach_bind(f, b);
 			break;
 		case PD_EAFNOSUPPORT:
 			if (!required) {
@@ -484,9 +485,7 @@ int pd__diagnose_endpoint(pd_diag_ctx *c, const pd_endpoint *ep, bool required,
 			                b->os_name ? b->os_name : pd_err_name(b->err));
 			if (!f)
 				goto out;
-			f->bind_err = b->err;
-			f->os_code = b->os_code;
-			f->os_name = b->os_name;
+			attach_bind(f, b);
 		}
 	}
 	if (ex && same_range_reported(c, ex)) {
@@ -520,9 +519,7 @@ int pd__diagnose_endpoint(pd_diag_ctx *c, const pd_endpoint *ep, bool required,
 	if (ex && b && b->err == PD_EACCES) {
 		/* The refused bind is this finding's proof (10013). */
 		f = &c->res->findings[c->res->n_findings - 1];
-		f->bind_err = b->err;
-		f->os_code = b->os_code;
-		f->os_name = b->os_name;
+		attach_bind(f, b);
 	}
 	if (n_tw && !has_finding(c->res, PD_F_TIME_WAIT)) {
 		f = pd__finding(c, PD_F_TIME_WAIT, ep,
