@@ -17,6 +17,8 @@
 
 #include <cmocka.h>
 
+#include "testdata.h"
+
 #include "docker.h"
 #include "portdoctor/portdoctor.h"
 
@@ -24,28 +26,7 @@
 
 static char *load(const char *name, size_t *ret_len)
 {
-	const char *dir = getenv("PD_TEST_DATA");
-	char path[1024];
-	FILE *f;
-	char *buf;
-	long n;
-
-	if (!dir || !*dir)
-		dir = "tests/data";
-	snprintf(path, sizeof(path), "%s/docker/%s", dir, name);
-	f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open %s (set PD_TEST_DATA)", path);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n > 0);
-	assert_int_equal(fseek(f, 0, SEEK_SET), 0);
-	buf = malloc((size_t)n);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*ret_len = (size_t)n;
-	return buf;
+	return pd_test_load("docker", name, ret_len);
 }
 
 static pd_snapshot *load_list(const char *name)

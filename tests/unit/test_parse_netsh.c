@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "testdata.h"
+
 #include "netsh.h"
 
 #define TCP PD_PROTO_TCP
@@ -28,29 +30,7 @@
 
 static char *load(const char *name, size_t *ret_len)
 {
-	const char *dir = getenv("PD_TEST_DATA");
-	char path[1024];
-	FILE *f;
-	char *buf;
-	long n;
-
-	if (!dir || !*dir)
-		dir = "tests/data";
-	snprintf(path, sizeof(path), "%s/netsh/%s", dir, name);
-	f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open %s (set PD_TEST_DATA)", path);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n >= 0);
-	assert_int_equal(fseek(f, 0, SEEK_SET), 0);
-	/* Exactly n bytes, no NUL after them: ASan catches a read past len. */
-	buf = malloc(n > 0 ? (size_t)n : 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*ret_len = (size_t)n;
-	return buf;
+	return pd_test_load("netsh", name, ret_len);
 }
 
 static void parse_file(const char *name, pd_netsh_result *r)
