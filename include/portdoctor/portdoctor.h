@@ -302,6 +302,8 @@ int pd_snapshot_add_note(pd_snapshot *s, const char *code, const char *message);
 int pd_socket_add_pid(pd_socket *sk, int pid);
 int pd_snapshot_add_container(pd_snapshot *s, pd_container **ret);
 int pd_container_add_port(pd_container *c, const pd_container_port *p);
+/* Releases what c holds (not c itself) and zeroes it. */
+void pd_container_done(pd_container *c);
 /* Copy r (its strings too) into the snapshot; n_pids is capped at
  * PD_HTTP_MAX_PIDS.  PD_EINVAL without a url / listen address. */
 int pd_snapshot_add_http(pd_snapshot *s, const pd_http_registration *r);

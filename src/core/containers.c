@@ -257,8 +257,6 @@ int pd_container_command(const pd_container *c, const char *verb, char *buf,
 	return len < size ? 0 : PD_ERANGE;
 }
 
-json_t *pd__container_brief_json(const pd_container *c, int *err);
-
 /* The "container" of a finding or a listed socket (docs/json.md). */
 json_t *pd__container_brief_json(const pd_container *c, int *err)
 {

@@ -28,7 +28,12 @@ int pd__jdump(json_t *root, bool pretty, char **ret_text);
 /* Pieces of the output documents (render_json.c). */
 json_t *pd__result_json(const pd_snapshot *s, const pd_result *r, int *err);
 json_t *pd__host_json(const pd_snapshot *s, int *err);
-/* A container as the snapshot writes it (snapshot_json.c). */
+/* A container as the snapshot writes it, with its ports (snapshot_json.c). */
 json_t *pd__container_json(const pd_container *c, int *err);
+/* The "container" of a finding or a listed socket, without ports
+ * (containers.c, docs/json.md). */
+json_t *pd__container_brief_json(const pd_container *c, int *err);
+/* The whole snapshot document (snapshot_json.c). */
+json_t *pd__snapshot_json(const pd_snapshot *s, int *err);
 
 #endif

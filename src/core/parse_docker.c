@@ -45,19 +45,6 @@ static int dup_str(json_t *o, const char *key, char **ret)
 	return *ret ? 0 : PD_ENOMEM;
 }
 
-static void container_done(pd_container *c)
-{
-	free(c->id);
-	free(c->name);
-	free(c->image);
-	free(c->state);
-	free(c->project);
-	free(c->service);
-	free(c->engine);
-	free(c->ports);
-	memset(c, 0, sizeof(*c));
-}
-
 /* "Names": ["/web"].  Legacy links add "/other/alias" names; the
  * container's own name is the one with a single slash. */
 static int set_name(pd_container *c, json_t *names)
@@ -210,7 +197,7 @@ int pd__docker_parse_list(const char *text, size_t len, const char *engine,
 	json_decref(root);
 	if (r < 0) {
 		for (i = before; i < s->n_containers; i++)
-			container_done(&s->containers[i]);
+			pd_container_done(&s->containers[i]);
 		s->n_containers = before;
 		set_err(err, errsize, pd_strerror(r));
 	}

@@ -21,6 +21,11 @@ void pd__format_time(int64_t t, char *buf, size_t size);
 void pd__render_result_text(pd_buf *b, const pd_snapshot *s,
                             const pd_result *res, const pd_render_opts *o,
                             const char *indent);
+/* list: whether a socket is listed, and the listed ones in order
+ * (render_list.c); *ret is malloc'ed. */
+bool pd__list_wants(const pd_socket *sk, const pd_render_opts *o);
+int pd__list_sockets(const pd_snapshot *s, const pd_render_opts *o,
+                     size_t **ret, size_t *ret_n);
 /* Steals b's text into *ret, or returns b's error. */
 int pd__buf_finish(pd_buf *b, char **ret);
 

@@ -10,13 +10,9 @@
 #include "docker.h"
 #include "json_util.h"
 #include "portdoctor/portdoctor.h"
+#include "render.h"
 #include "win_holders.h"
 
-json_t *pd__container_brief_json(const pd_container *c, int *err);
-
-bool pd__list_wants(const pd_socket *sk, const pd_render_opts *o);
-int pd__list_sockets(const pd_snapshot *s, const pd_render_opts *o,
-                     size_t **ret, size_t *ret_n);
 
 static json_t *owner_json(const pd_snapshot *s, int pid, int *err)
 {

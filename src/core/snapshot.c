@@ -247,6 +247,19 @@ const char *pd_portproxy_kind(const pd_portproxy_rule *r)
 	return l < 0 || c < 0 ? NULL : kinds[l * 2 + c];
 }
 
+void pd_container_done(pd_container *c)
+{
+	free(c->id);
+	free(c->name);
+	free(c->image);
+	free(c->state);
+	free(c->project);
+	free(c->service);
+	free(c->engine);
+	free(c->ports);
+	memset(c, 0, sizeof(*c));
+}
+
 const pd_process *pd_snapshot_find_process(const pd_snapshot *s, int pid)
 {
 	size_t i;
@@ -329,18 +342,8 @@ void pd_snapshot_free(pd_snapshot *s)
 		free(s->notes[i].message);
 	}
 	free(s->notes);
-	for (i = 0; i < s->n_containers; i++) {
-		pd_container *c = &s->containers[i];
-
-		free(c->id);
-		free(c->name);
-		free(c->image);
-		free(c->state);
-		free(c->project);
-		free(c->service);
-		free(c->engine);
-		free(c->ports);
-	}
+	for (i = 0; i < s->n_containers; i++)
+		pd_container_done(&s->containers[i]);
 	free(s->containers);
 	for (i = 0; i < s->n_http_registrations; i++)
 		free(s->http_registrations[i].url);

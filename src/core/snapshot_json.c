@@ -124,7 +124,7 @@ static json_t *ranges_json(const pd_range *r, size_t n, bool admin, int *err)
 
 static json_t *container_json(const pd_container *c, int *err)
 {
-	json_t *o = json_object(), *ports = json_array();
+	json_t *o = pd__container_brief_json(c, err), *ports = json_array();
 	size_t i;
 
 	if (!o || !ports) {
@@ -133,13 +133,6 @@ static json_t *container_json(const pd_container *c, int *err)
 		*err = PD_ENOMEM;
 		return NULL;
 	}
-	pd__jset(o, "id", pd__jstr(c->id), err);
-	pd__jset(o, "name", pd__jstr(c->name), err);
-	pd__jset(o, "image", pd__jstr(c->image), err);
-	pd__jset(o, "state", pd__jstr(c->state), err);
-	pd__jset(o, "project", pd__jstr(c->project), err);
-	pd__jset(o, "service", pd__jstr(c->service), err);
-	pd__jset(o, "engine", pd__jstr(c->engine), err);
 	for (i = 0; i < c->n_ports; i++) {
 		const pd_container_port *p = &c->ports[i];
 		json_t *e = json_object();
@@ -203,8 +196,6 @@ json_t *pd__container_json(const pd_container *c, int *err)
 {
 	return container_json(c, err);
 }
-
-json_t *pd__snapshot_json(const pd_snapshot *s, int *err);
 
 json_t *pd__snapshot_json(const pd_snapshot *s, int *err)
 {

@@ -146,20 +146,6 @@ out:
 	return r;
 }
 
-static int64_t start_of(HANDLE h)
-{
-	FILETIME c, e, k, u;
-	ULARGE_INTEGER t;
-
-	if (!GetProcessTimes(h, &c, &e, &k, &u))
-		return -1;
-	t.LowPart = c.dwLowDateTime;
-	t.HighPart = c.dwHighDateTime;
-	if (t.QuadPart < 116444736000000000ULL)
-		return -1;
-	return (int64_t)((t.QuadPart - 116444736000000000ULL) / 10000000ULL);
-}
-
 /* TerminateProcess on the handle we checked: a handle, like a pidfd, keeps
  * naming the process it was opened on. */
 static int kill_step(const pd_step *st, const pd_apply_opts *o, pd_buf *log,
@@ -184,7 +170,7 @@ static int kill_step(const pd_step *st, const pd_apply_opts *o, pd_buf *log,
 		            PD_ENOENT, "cannot open pid %d (error %lu)", st->pid,
 		            (unsigned long)e);
 	}
-	start = start_of(h);
+	start = pd__win_process_start(h);
 	if (st->start_time >= 0 && start >= 0 && start != st->start_time) {
 		r = fail(err, errsize, PD_ENOENT, "pid %d is another process now; "
 		         "nothing was ended", st->pid);

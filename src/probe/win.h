@@ -28,6 +28,9 @@
 /* UTF-16 (n code units, or -1 for NUL-terminated) to a malloc'ed UTF-8
  * string; NULL when out of memory or the text is not valid UTF-16. */
 char *pd__win_utf8(const wchar_t *w, int n);
+/* A process's creation time in seconds since the epoch, or -1 (win_procs.c);
+ * kill compares it before ending a pid, as a pidfd would. */
+int64_t pd__win_process_start(HANDLE h);
 /* UTF-8 to a malloc'ed UTF-16 string, or NULL. */
 wchar_t *pd__win_utf16(const char *s);
 

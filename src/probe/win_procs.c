@@ -284,7 +284,7 @@ static char *read_user(HANDLE h)
 	return s;
 }
 
-static int64_t read_start(HANDLE h)
+int64_t pd__win_process_start(HANDLE h)
 {
 	FILETIME c, e, k, u;
 	ULARGE_INTEGER t;
@@ -366,7 +366,7 @@ int pd__win_procs_add(pd_win_procs *ps, pd_snapshot *snap, DWORD pid)
 		tmp.exe = read_exe(h);
 		tmp.cmdline = read_cmdline(h);
 		tmp.user = read_user(h);
-		tmp.start_time = read_start(h);
+		tmp.start_time = pd__win_process_start(h);
 		CloseHandle(h);
 	} else if (pid != 4) {
 		rc = note_denied(ps, snap);
