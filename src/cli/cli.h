@@ -1,4 +1,8 @@
 /*
+ * src/cli/: the command line: options, usage, one file per command family,
+ * the only code that prints or exits.  May include: every folder's public
+ * header, src/probe.  Included by: nothing.
+ *
  * The command-line front end: the only code that prints or exits.
  */
 #ifndef PD_CLI_H
@@ -7,9 +11,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "buf.h"
+#include "core/buf.h"
 #include "portdoctor/portdoctor.h"
-#include "probe.h"
+#include "probe/probe.h"
 
 /* Exit statuses (docs/portdoctor.1.md). */
 enum {
@@ -45,7 +49,7 @@ typedef struct cli_opts {
 	const char *env_file;
 	const char *project_dir;
 	const char *project_name;
-	/* fix, reserve, kill, free, watch (cmd_fix.c, cmd_watch.c) */
+	/* fix, reserve, kill, free, watch (fix.c, watch.c) */
 	bool apply;        /* --apply: change the system */
 	bool yes;          /* --yes: no confirmation prompt */
 	bool remove;       /* reserve --remove */

@@ -1,12 +1,12 @@
 /*
- * Shared by the commands that act (cmd_fix.c: fix, reserve, kill) and
- * those that look (cmd_watch.c: free, watch).
+ * Shared by the commands that act (fix.c: fix, reserve, kill) and
+ * those that look (watch.c: free, watch).
  */
 #ifndef PD_CLI_FIX_H
 #define PD_CLI_FIX_H
 
 #include "cli.h"
-#include "remedy.h"
+#include "remedy/remedy.h"
 
 /* Exit status when applying a remedy failed (same number as EXIT_PROBE). */
 #define EXIT_APPLY 3

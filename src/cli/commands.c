@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "i18n.h"
+#include "core/i18n.h"
 
 void plan_done(plan *p)
 {

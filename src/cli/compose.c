@@ -9,7 +9,7 @@
  * project directory is --project-directory, else the first file's folder.
  * Variables come from the process environment, then .env in the project
  * directory (or --env-file): the process wins, as in Compose.  Parsing is
- * in src/core (parse_compose.c); this file only reads and prints.
+ * in src/core (compose/parse.c); this file only reads and prints.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -25,9 +25,9 @@ extern char **environ;
 #endif
 
 #include "cli.h"
-#include "compose.h"
-#include "i18n.h"
-#include "probe.h"
+#include "compose/compose.h"
+#include "core/i18n.h"
+#include "probe/probe.h"
 
 #define MAX_FILES 64
 

@@ -16,9 +16,9 @@
 #endif
 
 #include "cli.h"
-#include "errmsg.h"
-#include "explain.h"
-#include "i18n.h"
+#include "explain/errmsg.h"
+#include "explain/explain.h"
+#include "core/i18n.h"
 
 /* The pasted text: operands joined by spaces, -f FILE, or stdin. */
 static int read_input(const cli_opts *o, char **ret, size_t *ret_len)

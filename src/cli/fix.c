@@ -21,17 +21,11 @@
 #endif
 
 #include "cli_fix.h"
-#include "i18n.h"
-#include "sanitize.h"
+#include "core/i18n.h"
+#include "core/sanitize.h"
 
 #define RECHECK_TRIES 15
 #define RECHECK_MS 200
-
-/* fix, kill and watch act on each port: a few thousand at most. */
-int cli_targets(const cli_opts *o, plan *p)
-{
-	return plan_from_args(o, 4096, p);
-}
 
 static const char *root_dir(const cli_opts *o)
 {

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "i18n.h"
+#include "core/i18n.h"
 
 int main(int argc, char **argv)
 {

@@ -22,8 +22,8 @@
 #endif
 
 #include "cli.h"
-#include "i18n.h"
-#include "netsh.h"
+#include "core/i18n.h"
+#include "netsh/netsh.h"
 
 /* Reads up to PD_NETSH_MAX_INPUT bytes of path ("-" = standard input) into
  * a malloc'ed buffer.  Returns 0, PD_ETOOBIG, PD_ENOMEM, or PD_EIO with
@@ -243,7 +243,7 @@ static int add_notes(pd_snapshot *s, const char *const *paths, size_t n,
 		          "protocol=tcp` output: the excluded port ranges are "
 		          "unknown"));
 	/* Registrations and rules are the live state, but a paste can be old:
-	 * diagnose shows them as warnings (win_holders.c). */
+	 * diagnose shows them as warnings (render/win_holders.c). */
 	if (r == 0 && sn->http)
 		r = pd_snapshot_add_note(s, "netsh_http",
 		        _("the paste's `netsh http show servicestate` output lists "

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "i18n.h"
+#include "core/i18n.h"
 
 static const char synopsis[] =
 	"usage: portdoctor [doctor] [--json] [--snapshot FILE]\n"

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
+#include "core/buf.h"
 #include "compose.h"
-#include "i18n.h"
+#include "core/i18n.h"
 
 int pd_compose_result_map(const pd_compose_project *p, const pd_report *r,
                           size_t **ret)

@@ -1,12 +1,16 @@
 /*
+ * src/compose/: Compose projects (YAML, interpolation, services, ports) ->
+ * the host ports they publish, checked against a snapshot.  Pure.  May
+ * include: src/core.  Included by: src/render, src/cli.
+ *
  * Compose projects: which host ports the enabled services of a Compose
  * project would publish.
  *
  * Pure core.  The caller reads the files (with a size ceiling) and the
- * environment and hands in text; parse_compose.c loads each file with
- * libyaml, interpolates every value (compose_interp.c), merges the files the
+ * environment and hands in text; parse.c loads each file with
+ * libyaml, interpolates every value (interp.c), merges the files the
  * way Docker Compose does, applies profiles and reads the port grammar
- * (compose_ports.c).  Nothing here prints, exits or touches the OS.
+ * (ports.c).  Nothing here prints, exits or touches the OS.
  */
 #ifndef PD_COMPOSE_H
 #define PD_COMPOSE_H

@@ -1,12 +1,12 @@
 /*
  * Internal declarations shared by the Compose parser's files; nothing
- * outside parse_compose.c, compose_yaml.c and compose_services.c includes
+ * outside parse.c, yaml.c and services.c includes
  * this.
  *
- * The parser is split by job: compose_yaml.c loads one file into a libyaml
+ * The parser is split by job: yaml.c loads one file into a libyaml
  * document, interpolates its values and walks it (the visit ceiling, merge
- * keys); compose_services.c reads a loaded file into the services of the
- * project, merging it over the files before it; parse_compose.c names the
+ * keys); services.c reads a loaded file into the services of the
+ * project, merging it over the files before it; parse.c names the
  * project, applies profiles and hands the result out.  They share the
  * types below, which describe one parse (ctx) and what it collects.
  */
@@ -18,7 +18,7 @@
 
 #include <yaml.h>
 
-#include "buf.h"
+#include "core/buf.h"
 #include "compose.h"
 
 typedef struct entry {
@@ -64,7 +64,7 @@ typedef struct ctx {
 	size_t n_warnings;
 } ctx;
 
-/* ------------------------------------------- compose_yaml.c: one parse */
+/* ------------------------------------------- yaml.c: one parse */
 
 /* Records the first error as "file:line:column: message" (m may be NULL)
  * and returns it; later errors are dropped. */
@@ -75,7 +75,7 @@ void pd__compose_warn(ctx *c, const char *fmt, ...) PD_PRINTF(2, 3);
 int pd__compose_add_string(char ***arr, size_t *n, const char *s);
 bool pd__compose_has_string(char *const *arr, size_t n, const char *s);
 
-/* ------------------------------------- compose_yaml.c: documents */
+/* ------------------------------------- yaml.c: documents */
 
 /* Loads f into d and interpolates its values; d is released with
  * pd__compose_doc_done() whether this fails or not. */
@@ -87,7 +87,7 @@ bool pd__compose_is_null(const yaml_node_t *n);
 const char *pd__compose_scalar(ctx *c, doc *d, int idx, const char *what);
 int pd__compose_flatten(ctx *c, doc *d, int idx, pair **ret, size_t *ret_n);
 
-/* ---------------------------------- compose_services.c: the services */
+/* ---------------------------------- services.c: the services */
 
 /* Reads a loaded file's name and services into c, over the earlier files. */
 int pd__compose_file_model(ctx *c, doc *d);

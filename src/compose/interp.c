@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
+#include "core/buf.h"
 #include "compose.h"
 
 #define MAX_DEPTH 16 /* nesting of ${A:-${B:-...}} */

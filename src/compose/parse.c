@@ -1,9 +1,9 @@
 /*
  * Compose files to a project: the enabled services and their host ports.
  *
- * pd_compose_parse() loads each file (compose_yaml.c: libyaml, visit
+ * pd_compose_parse() loads each file (yaml.c: libyaml, visit
  * ceiling, merge keys, interpolation), reads it into the services over the
- * files before it (compose_services.c), then names the project (-p, else
+ * files before it (services.c), then names the project (-p, else
  * the last top-level "name", else the directory), keeps the services the
  * active profiles enable and hands out their host ports.
  */
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
+#include "core/buf.h"
 #include "compose.h"
 #include "compose_internal.h"
 

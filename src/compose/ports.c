@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ascii.h"
+#include "core/ascii.h"
 #include "compose.h"
 
 /* Digits only, 0..65535; -1 otherwise. */

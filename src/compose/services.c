@@ -6,7 +6,7 @@
  * de-duplicated on host ip, published, target and protocol (compose-go's
  * merge key); "!reset" and "!override" on a ports list drop what earlier
  * files said.  A port entry is read here in both syntaxes (the grammar is
- * compose_ports.c); which services are enabled is parse_compose.c's call.
+ * ports.c); which services are enabled is parse.c's call.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +14,7 @@
 
 #include <yaml.h>
 
-#include "buf.h"
+#include "core/buf.h"
 #include "compose.h"
 #include "compose_internal.h"
 

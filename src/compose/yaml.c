@@ -21,7 +21,7 @@
 
 #include <yaml.h>
 
-#include "buf.h"
+#include "core/buf.h"
 #include "compose.h"
 #include "compose_internal.h"
 

@@ -1,4 +1,9 @@
 /*
+ * src/core/: the shared model's small pieces (addresses, names, targets,
+ * buffers, port ranges, safe outside text, JSON helpers, gettext).  Pure: no
+ * OS headers, no I/O.  May include: include/portdoctor only.  Included by:
+ * every other folder.
+ *
  * IP addresses as plain data.
  *
  * Written by hand instead of inet_pton/inet_ntop because the core takes no

@@ -152,3 +152,15 @@ void *pd__reallocarray(void *p, size_t n, size_t sz)
 		return NULL;
 	return realloc(p, (n && sz) ? n * sz : 1);
 }
+
+int pd__buf_finish(pd_buf *b, char **ret)
+{
+	char *text = pd_buf_steal(b);
+	int err = b->err;
+
+	pd_buf_done(b);
+	if (!text)
+		return err ? err : PD_ENOMEM;
+	*ret = text;
+	return 0;
+}

@@ -51,4 +51,8 @@ char *pd__strndup(const char *s, size_t n);
 /* Overflow-checked reallocation of an array of n elements of size sz. */
 void *pd__reallocarray(void *p, size_t n, size_t sz);
 
+/* Steals b's text into *ret and releases b, or returns b's error (and
+ * releases b all the same). */
+int pd__buf_finish(pd_buf *b, char **ret);
+
 #endif

@@ -25,15 +25,19 @@ void pd__jset(json_t *o, const char *key, json_t *v, int *err);
 /* Dumps compact or indented JSON with a trailing newline into *ret. */
 int pd__jdump(json_t *root, bool pretty, char **ret_text);
 
-/* Pieces of the output documents (render_json.c). */
+/* Pieces of the output documents (render/json.c). */
 json_t *pd__result_json(const pd_snapshot *s, const pd_result *r, int *err);
 json_t *pd__host_json(const pd_snapshot *s, int *err);
-/* A container as the snapshot writes it, with its ports (snapshot_json.c). */
+/* A container as the snapshot writes it, with its ports (snapshot/write.c). */
 json_t *pd__container_json(const pd_container *c, int *err);
 /* The "container" of a finding or a listed socket, without ports
- * (containers.c, docs/json.md). */
+ * (docker/containers.c, docs/json.md). */
 json_t *pd__container_brief_json(const pd_container *c, int *err);
-/* The whole snapshot document (snapshot_json.c). */
+/* The whole snapshot document (snapshot/write.c). */
 json_t *pd__snapshot_json(const pd_snapshot *s, int *err);
+
+/* As the snapshot writes them (src/snapshot/write.c). */
+json_t *pd__http_json(const pd_http_registration *h, int *err);
+json_t *pd__portproxy_json(const pd_portproxy_rule *r, int *err);
 
 #endif

@@ -112,3 +112,12 @@ int pd__term_escape(pd_buf *out, const char *s, size_t len, size_t max_bytes)
 	}
 	return pd_buf_error(out);
 }
+
+void pd__put_safe(pd_buf *b, const char *s, size_t max)
+{
+	if (!s) {
+		pd_buf_puts(b, "?");
+		return;
+	}
+	pd__term_escape(b, s, strlen(s), max);
+}

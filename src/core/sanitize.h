@@ -24,4 +24,8 @@ int pd__term_escape(pd_buf *out, const char *s, size_t len, size_t max_bytes);
  * and stores the code point, or 0 when the bytes are not valid UTF-8. */
 size_t pd__utf8_decode(const unsigned char *s, size_t n, unsigned *ret_cp);
 
+/* Outside text, escaped for a terminal (pd__term_escape); "?" for NULL;
+ * max bytes shown (0 = all). */
+void pd__put_safe(pd_buf *b, const char *s, size_t max);
+
 #endif

@@ -1,4 +1,8 @@
 /*
+ * src/diagnose/: snapshot + target -> findings with evidence.  Pure.  May
+ * include: src/core, src/docker (the container model).  Included by: the
+ * CLI, through the public header.
+ *
  * Diagnose: snapshot + targets -> findings with evidence.  Pure.
  *
  * The ground truth is the recorded bind test for each endpoint; the rest of
@@ -18,16 +22,16 @@
  *
  * This file holds the driver: the port index, one pass per target port
  * (diagnose_one), the finding list and pd_report_free.  The rules live in
- * diagnose_endpoint.c and diagnose_port.c; diagnose_internal.h lists them.
+ * endpoint.c and port.c; diagnose_internal.h lists them.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
+#include "core/buf.h"
 #include "diagnose_internal.h"
-#include "i18n.h"
+#include "core/i18n.h"
 #include "portdoctor/portdoctor.h"
 
 static void port_index_done(pd_port_index *x)

@@ -3,10 +3,10 @@
  *
  *   diagnose.c          design note, pd_diagnose, the per-port driver, the
  *                       port index, the finding list, pd_report_free
- *   diagnose_endpoint.c overlapping sockets and the bind result of one
+ *   endpoint.c overlapping sockets and the bind result of one
  *                       endpoint: in_use, http_sys, portproxy, bind_denied,
  *                       address_not_local, excluded_range, time_wait
- *   diagnose_port.c     the port itself: privileged_port, dynamic and
+ *   port.c     the port itself: privileged_port, dynamic and
  *                       reserved ranges, Windows exclusions, unknown
  *                       owners, idle containers
  *
@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "buf.h"
+#include "core/buf.h"
 #include "portdoctor/portdoctor.h"
 
 /* Sockets and bind results grouped by port (a counting sort), so that a
@@ -56,12 +56,12 @@ pd_finding *pd__finding(pd_diag_ctx *c, pd_finding_code code,
                         const pd_endpoint *ep, const char *fmt, ...)
 	PD_PRINTF(4, 5);
 
-/* diagnose_endpoint.c: the findings for one endpoint; *ret_ok says whether
+/* endpoint.c: the findings for one endpoint; *ret_ok says whether
  * it is free, *ret_tested whether a bind result was recorded. */
 int pd__diagnose_endpoint(pd_diag_ctx *c, const pd_endpoint *ep,
                           bool required, bool *ret_ok, bool *ret_tested);
 
-/* diagnose_port.c: findings about the port itself; bind_refused says
+/* port.c: findings about the port itself; bind_refused says
  * whether a bind test on it failed with EACCES. */
 int pd__diagnose_port(pd_diag_ctx *c, const pd_endpoint *ep,
                       bool bind_refused);
@@ -70,5 +70,14 @@ int pd__note_unknown_owners(pd_diag_ctx *c);
 /* container_conflict for created or stopped containers on eps[0..n). */
 int pd__report_idle_containers(pd_diag_ctx *c, const pd_endpoint *eps,
                                size_t n);
+
+/* Indexes into s->http_registrations of the URLs on port (TCP), and into
+ * s->portproxy_rules of the rules listening where ep binds.  *ret is
+ * malloc'ed (NULL with *ret_n 0 when none); the caller frees it.  Returns
+ * 0 or PD_ENOMEM, leaving *ret untouched on failure. */
+int pd__http_regs_on(const pd_snapshot *s, uint16_t port, size_t **ret,
+                     size_t *ret_n);
+int pd__proxy_rules_on(const pd_snapshot *s, const pd_endpoint *ep,
+                       size_t **ret, size_t *ret_n);
 
 #endif

@@ -16,10 +16,9 @@
 #include <string.h>
 
 #include "diagnose_internal.h"
-#include "docker.h"
-#include "i18n.h"
+#include "docker/docker.h"
+#include "core/i18n.h"
 #include "portdoctor/portdoctor.h"
-#include "win_holders.h"
 
 /* Does socket sk take the address ep wants?  Dual-stack "::" sockets
  * (v6only 0, or unknown: the Linux and Windows default for "::" differs,

@@ -4,13 +4,13 @@
  * ranges, a Windows dynamic range moved below its default start, the
  * administered exclusions; then, per result, the holders whose owner
  * could not be found and the idle containers that publish the port.
- * pd__find_range() also serves diagnose_endpoint.c's excluded ranges.
+ * pd__find_range() also serves endpoint.c's excluded ranges.
  */
 #include <stddef.h>
 
 #include "diagnose_internal.h"
-#include "docker.h"
-#include "i18n.h"
+#include "docker/docker.h"
+#include "core/i18n.h"
 #include "portdoctor/portdoctor.h"
 
 /* Windows' default dynamic range starts here (KB929851). */

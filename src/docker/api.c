@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
+#include "core/buf.h"
 #include "docker.h"
 
 static void set_err(char *err, size_t size, const char *msg)

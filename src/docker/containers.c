@@ -1,6 +1,6 @@
 /*
  * Which container publishes a port.  Pure lookups on snapshot->containers,
- * filled by the engine client (src/probe/engine.c) or read back from a
+ * filled by the engine client (src/probe/engine/engine.c) or read back from a
  * snapshot.
  *
  * A published port is held on the host by a helper process, not by the
@@ -14,9 +14,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ascii.h"
+#include "core/ascii.h"
 #include "docker.h"
-#include "json_util.h"
+#include "core/json_util.h"
 #include "portdoctor/portdoctor.h"
 
 bool pd__is_container_proxy(const char *name)

@@ -1,6 +1,11 @@
 /*
- * Docker Engine API, the pure half: HTTP response framing (http_resp.c),
- * the engine's JSON and the CLI's context files (parse_docker.c), and the
+ * src/docker/: the Docker Engine API: HTTP/1.1 framing of replies (http.c),
+ * replies -> containers (api.c), containers in the snapshot (containers.c).
+ * Pure; the socket or pipe is src/probe/engine's.  May include: src/core.
+ * Included by: src/probe/engine, src/diagnose, src/render.
+ *
+ * Docker Engine API, the pure half: HTTP response framing (http.c),
+ * the engine's JSON and the CLI's context files (api.c), and the
  * lookups diagnose and render make on snapshot->containers
  * (containers.c).  The probe (src/probe/engine*.c) fetches the bytes.
  */
@@ -10,7 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "buf.h"
+#include "core/buf.h"
 #include "portdoctor/portdoctor.h"
 
 /* Ceiling on one response of the engine (a list of every container). */
@@ -95,7 +100,7 @@ size_t pd__containers_conflicting(const pd_snapshot *s,
                                   const pd_endpoint *eps, size_t n_eps,
                                   const pd_container **out, size_t max);
 
-/* ------------------------------------------- text (render_container.c) */
+/* ------------------------------------------- text (render/container.c) */
 
 /* "web (nginx:1.25, running; compose shop/web)", escaped. */
 void pd__put_container(pd_buf *b, const pd_container *c);

@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ascii.h"
-#include "buf.h"
+#include "core/ascii.h"
+#include "core/buf.h"
 #include "docker.h"
 
 #define HEADER_MAX (64u * 1024u)

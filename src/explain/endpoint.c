@@ -1,5 +1,5 @@
 /*
- * Step 3 of the error-message parser (design in parse_errmsg.c): the
+ * Step 3 of the error-message parser (design in parse.c): the
  * endpoint grammar.  Given one line, it lists every place that names a
  * bind endpoint, each scored by how sure the grammar is:
  *

@@ -1,4 +1,9 @@
 /*
+ * src/explain/: pasted error messages -> errors (class, endpoint, tool, OS
+ * error), the OS error table (oserror.c), and what an error means
+ * (explain.c).  Pure.  May include: src/core.  Included by: src/render,
+ * src/cli.
+ *
  * Error-message parsing: pasted text -> the port-binding failures in it, and
  * the table of OS socket errors (errno, Winsock) behind them.
  *

@@ -1,10 +1,10 @@
 /*
  * Internal declarations shared by the error-message parser's files; nothing
- * outside src/core/parse_errmsg.c and its errmsg_*.c helpers includes this.
+ * outside parse.c and its errmsg_*.c helpers includes this.
  *
- * The parser is split by job: errmsg_normalize.c cleans the pasted text,
- * errmsg_endpoint.c reads endpoints out of a line, errmsg_tools.c knows
- * the programs that print these errors, and parse_errmsg.c finds the
+ * The parser is split by job: normalize.c cleans the pasted text,
+ * endpoint.c reads endpoints out of a line, tools.c knows
+ * the programs that print these errors, and parse.c finds the
  * failures and folds them.  They share the types below, which describe
  * one parse (ctx) and what it collects.  The tiny character classes are
  * static inline so each file keeps its own copy, as before the split.
@@ -39,7 +39,7 @@ static inline int hexval(int c)
 	return is_digit(c) ? c - '0' : lc(c) - 'a' + 10;
 }
 
-/* Pattern matching (errmsg_endpoint.c): ASCII case-insensitive, ' ' in a
+/* Pattern matching (endpoint.c): ASCII case-insensitive, ' ' in a
  * pattern matches one or more blanks. */
 size_t pd__pmatch(const char *s, size_t n, const char *pat);
 bool pd__pfind(const char *s, size_t a, size_t b, const char *pat, size_t *ret_off);
@@ -134,7 +134,7 @@ size_t pd__errmsg_normalize(char *s, size_t n);
 /* The endpoint candidates of s[a..b), at most MAX_CANDS, in text order. */
 size_t pd__scan_cands(const char *s, size_t a, size_t b, cand *cs);
 
-/* Line number of byte offset off (parse_errmsg.c). */
+/* Line number of byte offset off (parse.c). */
 uint32_t pd__line_of(const ctx *c, size_t off);
 
 /* Program hints of the whole text into c->hi, and the OS the text comes

@@ -1,5 +1,5 @@
 /*
- * Step 1 of the error-message parser (design in parse_errmsg.c):
+ * Step 1 of the error-message parser (design in parse.c):
  * normalization of pasted text, in place and never growing it.
  *
  * Three passes, in this order: per line JSON unescaping (only when every

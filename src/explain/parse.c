@@ -24,8 +24,8 @@
  *      the nearest failure with one.  The program is the strongest hint in
  *      the failure's own lines, else in the lines around it.
  *
- * Files.  Step 1 is errmsg_normalize.c and the endpoint grammar of step 3
- * errmsg_endpoint.c; errmsg_tools.c finds the program hints and names.
+ * Files.  Step 1 is normalize.c and the endpoint grammar of step 3
+ * endpoint.c; tools.c finds the program hints and names.
  * This file finds the anchors, builds each line's failures, folds them and
  * returns the result; errmsg_internal.h holds the shared types.
  *

@@ -1,6 +1,6 @@
 /*
  * Programs behind an error message, for the error-message parser (design
- * in parse_errmsg.c).
+ * in parse.c).
  *
  * A table of hint phrases maps wordings to the program that prints them
  * ("Error response from daemon" is Docker, "[emerg]" nginx) and to the

@@ -1,6 +1,6 @@
 /*
  * netsh http.sys rows: the lines of `netsh http show servicestate` (either
- * view), handed over by parse_netsh.c.
+ * view), handed over by parse.c.
  *
  * Design: a URL is any word that starts with "http://" or "https://", so
  * the translated labels around it never matter; its port is the explicit

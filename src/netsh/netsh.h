@@ -1,4 +1,10 @@
 /*
+ * src/netsh/: netsh output (dynamic and excluded port ranges in parse.c,
+ * http.sys in http.c, portproxy in portproxy.c) -> snapshot data
+ * (snapshot.c).  Pure; text in any of the code pages Windows prints.  May
+ * include: include/portdoctor only.  Included by: src/probe/win, src/cli
+ * (--from-netsh).
+ *
  * Parser for the text that Windows netsh prints, as captured by the Windows
  * probe or pasted by a user.  Pure: no OS calls, no I/O, no globals.
  *
@@ -120,7 +126,7 @@ void pd_netsh_result_done(pd_netsh_result *r);
 /*
  * Append the excluded and dynamic ranges of r to s->excluded and s->dynamic
  * (pd_snapshot_add_range), its URLs to s->http_registrations and its
- * portproxy rules to s->portproxy_rules (src/core/netsh_snapshot.c).  On
+ * portproxy rules to s->portproxy_rules (snapshot.c).  On
  * failure (PD_ENOMEM) the snapshot is restored, so nothing of r is
  * half-added.
  */

@@ -1,10 +1,10 @@
 /*
  * Internals shared by the netsh parser's files; not part of any API.
  *
- * parse_netsh.c owns the parser: line cutting, command-line and section
+ * parse.c owns the parser: line cutting, command-line and section
  * detection, the excludedportrange/dynamicport rows and the entry point.
- * It hands each line of a portproxy section to parse_netsh_proxy.c and each
- * line of an http servicestate section to parse_netsh_http.c.  Those two
+ * It hands each line of a portproxy section to portproxy.c and each
+ * line of an http servicestate section to http.c.  Those two
  * add their rows through the section and array helpers declared here, so
  * that a section's row count and the bad-row count stay kept in one place.
  */
@@ -160,11 +160,11 @@ void pd__netsh_section_sync(pd__netsh_parser *ps);
  * PD_ENOMEM; the entries stay owned by ps->res. */
 int pd__netsh_section_record(pd__netsh_parser *ps);
 
-/* One trimmed line s of a portproxy section (parse_netsh_proxy.c): a rule,
+/* One trimmed line s of a portproxy section (portproxy.c): a rule,
  * or the "Listen on ipv4:" header.  0 or PD_ENOMEM. */
 int pd__netsh_proxy_line(pd__netsh_parser *ps, pd__netsh_span s);
 
-/* One line of an http servicestate section (parse_netsh_http.c): raw as
+/* One line of an http servicestate section (http.c): raw as
  * cut, for its indent, and s trimmed.  0 or PD_ENOMEM. */
 int pd__netsh_http_line(pd__netsh_parser *ps, pd__netsh_span raw,
                         pd__netsh_span s);

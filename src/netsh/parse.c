@@ -31,8 +31,8 @@
  *
  * This file cuts the lines, tells command lines, prompts and headers apart,
  * parses the excluded and dynamic rows and holds the entry point.  The rows
- * of a portproxy section go to parse_netsh_proxy.c and those of an http
- * servicestate section to parse_netsh_http.c; what they share with this
+ * of a portproxy section go to portproxy.c and those of an http
+ * servicestate section to http.c; what they share with this
  * file (the ASCII helpers, the parser state and the section bookkeeping)
  * is declared in netsh_internal.h.
  */

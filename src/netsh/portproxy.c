@@ -1,6 +1,6 @@
 /*
  * netsh portproxy rows: the lines of `netsh interface portproxy show all`
- * (or v4tov4, v4tov6, ...), handed over by parse_netsh.c.
+ * (or v4tov4, v4tov6, ...), handed over by parse.c.
  *
  * Design: a rule is told by its shape only, four words "ADDR PORT ADDR
  * PORT"; any other line is tried as the "Listen on ipv4:   Connect to

@@ -1,8 +1,13 @@
 /*
+ * src/probe/: the only code that touches the OS.  This header declares the
+ * probe; linux/ and win/ each define it (meson.build picks one), engine/
+ * talks to Docker or Podman, replay.c reads a recorded snapshot instead.
+ * May include: src/core, src/remedy.  Included by: src/cli.
+ *
  * The probe: the only code that touches the operating system.
  *
- * Each OS file (probe_linux.c, probe_win.c) defines the functions below and
- * meson.build picks one by host_machine.system(); probe_replay.c loads a
+ * Each OS file (probe/linux/probe.c, probe/win/probe.c) defines the functions below and
+ * meson.build picks one by host_machine.system(); replay.c loads a
  * recorded snapshot instead and is linked everywhere.  A backend only
  * fetches bytes and hands text to the parsers in src/core, then fills a
  * pd_snapshot.  OS error codes become PD_E* here.
@@ -63,10 +68,10 @@ int pd_probe_replay(const char *path, char *err, size_t errsize,
                     pd_snapshot **ret);
 
 /* ------------------------------------------------------------ actuator
- * The only code that changes the system (apply_linux.c, apply_win.c).
+ * The only code that changes the system (probe/linux/apply.c, probe/win/apply.c).
  * Every step checks its own result; files are written atomically. */
-#include "buf.h"
-#include "remedy.h"
+#include "core/buf.h"
+#include "remedy/remedy.h"
 
 typedef struct pd_apply_opts {
 	/* Test hooks (documented in docs/): programs that stand in for

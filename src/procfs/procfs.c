@@ -1,5 +1,5 @@
 /*
- * Parsers for Linux /proc and sysctl text (see parse_proc.h).
+ * Parsers for Linux /proc and sysctl text (see procfs.h).
  *
  * Everything works on (text, len) with a cursor that is checked against
  * the end before every byte, so truncated input ends in PD_EPARSE instead
@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ascii.h"
-#include "parse_proc.h"
+#include "core/ascii.h"
+#include "procfs.h"
 
 /* A read cursor over [p, end). */
 typedef struct cur {

@@ -6,7 +6,7 @@
  */
 #include <stdio.h>
 
-#include "i18n.h"
+#include "core/i18n.h"
 #include "remedy_internal.h"
 
 /* ------------------------------------------------------------ advice */

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "i18n.h"
+#include "core/buf.h"
+#include "core/i18n.h"
 #include "remedy_internal.h"
 
 /* ------------------------------------------------------- port lists */

@@ -9,7 +9,7 @@
  * the port), then advice (another address, wait, find the owner), and
  * last another port.
  *
- * Refusals are decided here (in remedy_holders.c), so they are the same
+ * Refusals are decided here (in holders.c), so they are the same
  * for fix and kill and can be tested from a constructed snapshot: PID 1,
  * kernel threads, portdoctor itself and its parent, and the system's
  * critical services are never ended; the actuator checks PID 1 and kernel
@@ -18,14 +18,14 @@
  * This file holds the ids, the builder that the planners share
  * (remedy_internal.h), the three entry points that decide which planners
  * run and in what order, and pd_plan_free.  The planners are in
- * remedy_holders.c, remedy_linux.c, remedy_win.c and remedy_advice.c.
+ * holders.c, linux.c, win.c and advice.c.
  */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "i18n.h"
+#include "core/buf.h"
+#include "core/i18n.h"
 #include "remedy_internal.h"
 
 static const char *const remedy_names[] = {

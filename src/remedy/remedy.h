@@ -1,4 +1,9 @@
 /*
+ * src/remedy/: findings -> plans of concrete commands (remedy.c), per OS
+ * (linux.c, win.c), for holders (holders.c) and as advice (advice.c).  Pure.
+ * May include: src/core.  Included by: src/probe (applying a plan),
+ * src/render (showing it), src/cli.
+ *
  * Remedies: what to do about an unavailable port, as plain data.
  *
  * A plan is built from a snapshot and the diagnosis of one port (pure, in
@@ -6,8 +11,8 @@
  * what it does, its side effects, whether it needs root/administrator or a
  * reboot, and steps that are data, not code: a program and its argument
  * vector, a file to write, a sysctl to set, ports to reserve, a process to
- * signal, or a note for a person.  Rendering is in render_fix.c; carrying
- * a step out is the actuator's job (src/probe/apply_linux.c, apply_win.c),
+ * signal, or a note for a person.  Rendering is in render/fix.c; carrying
+ * a step out is the actuator's job (src/probe/linux/apply.c, probe/win/apply.c),
  * the only code that changes the system.
  *
  * To be folded into include/portdoctor/portdoctor.h.

@@ -3,10 +3,10 @@
  *
  *   remedy.c         ids, the plan builder, pd_plan_build/kill/reserve,
  *                    pd_plan_free
- *   remedy_holders.c ending what holds the port, and the refusals; signals
- *   remedy_linux.c   privileged-port rules and ip_local_reserved_ports
- *   remedy_win.c     dynamic range, WinNAT, portproxy, excluded ranges
- *   remedy_advice.c  advice, another port, pd_free_candidate
+ *   holders.c ending what holds the port, and the refusals; signals
+ *   linux.c   privileged-port rules and ip_local_reserved_ports
+ *   win.c     dynamic range, WinNAT, portproxy, excluded ranges
+ *   advice.c  advice, another port, pd_free_candidate
  *
  * A planner adds remedies to b->plan through the pd__add_* functions.
  * They never fail loudly: the first failed allocation sets b->err, every
@@ -16,7 +16,7 @@
 #ifndef PD_REMEDY_INTERNAL_H
 #define PD_REMEDY_INTERNAL_H
 
-#include "buf.h"
+#include "core/buf.h"
 #include "remedy.h"
 
 typedef struct pd_bld {
@@ -53,16 +53,16 @@ void pd__add_manual(pd_bld *b, pd_remedy *r, char *text);
 bool pd__has_finding(const pd_result *res, pd_finding_code c,
                      const pd_finding **ret);
 
-/* remedy_holders.c */
+/* holders.c */
 void pd__plan_holders(pd_bld *b, bool kill_only);
 
-/* remedy_linux.c */
+/* linux.c */
 void pd__plan_privileged(pd_bld *b);
 void pd__plan_reserve_linux(pd_bld *b);
 void pd__plan_reserve_ports(pd_bld *b, pd_range **todo, size_t n,
                             bool remove);
 
-/* remedy_win.c */
+/* win.c */
 bool pd__win_dynamic_low(const pd_bld *b, pd_proto proto);
 void pd__plan_reset_dynamic(pd_bld *b);
 void pd__plan_restart_winnat(pd_bld *b, const pd_range *ex);
@@ -70,7 +70,7 @@ void pd__plan_portproxy(pd_bld *b, const pd_finding *f);
 void pd__plan_reserve_win(pd_bld *b, const pd_range *rs, size_t n,
                           bool remove, pd_proto proto);
 
-/* remedy_advice.c */
+/* advice.c */
 void pd__plan_advice(pd_bld *b);
 void pd__plan_other_port(pd_bld *b);
 

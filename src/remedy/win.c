@@ -2,13 +2,13 @@
  * Windows range repairs, as netsh and net command lines: reset a lowered
  * dynamic range, restart WinNAT to drop its run-time exclusions, add or
  * delete administered excluded ranges, remove a portproxy rule.  Pure: it
- * plans commands for apply_win.c and calls no Windows API, so it builds
+ * plans commands for probe/win/apply.c and calls no Windows API, so it builds
  * and is tested everywhere.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "i18n.h"
+#include "core/i18n.h"
 #include "remedy_internal.h"
 
 #define WIN_DYN_START 49152

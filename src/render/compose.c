@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "compose.h"
-#include "i18n.h"
-#include "json_util.h"
+#include "core/buf.h"
+#include "compose/compose.h"
+#include "core/i18n.h"
+#include "core/json_util.h"
 #include "render.h"
 
 static void put_head(pd_buf *b, const pd_compose_port *e,

@@ -4,9 +4,9 @@
  */
 #include <string.h>
 
-#include "buf.h"
-#include "docker.h"
-#include "i18n.h"
+#include "core/buf.h"
+#include "docker/docker.h"
+#include "core/i18n.h"
 #include "render.h"
 
 /* "web (nginx:1.25, running; compose shop/web)" */

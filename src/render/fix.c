@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "i18n.h"
-#include "json_util.h"
-#include "remedy.h"
+#include "core/buf.h"
+#include "core/i18n.h"
+#include "core/json_util.h"
+#include "remedy/remedy.h"
 #include "render.h"
 
 static bool plain_word(const char *s)

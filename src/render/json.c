@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "docker.h"
-#include "json_util.h"
+#include "docker/docker.h"
+#include "core/json_util.h"
 #include "portdoctor/portdoctor.h"
 #include "render.h"
 #include "win_holders.h"

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "docker.h"
-#include "i18n.h"
+#include "core/buf.h"
+#include "docker/docker.h"
+#include "core/i18n.h"
 #include "portdoctor/portdoctor.h"
 #include "render.h"
 

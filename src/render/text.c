@@ -8,13 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "docker.h"
-#include "errmsg.h"
-#include "i18n.h"
+#include "core/buf.h"
+#include "docker/docker.h"
+#include "explain/errmsg.h"
+#include "core/i18n.h"
 #include "portdoctor/portdoctor.h"
 #include "render.h"
-#include "sanitize.h"
+#include "core/sanitize.h"
 #include "win_holders.h"
 
 #define CMDLINE_MAX 400 /* bytes of a command line shown without -v */
@@ -46,15 +46,6 @@ void pd__put_sev(pd_buf *b, const pd_render_opts *o, pd_severity s)
 
 	snprintf(tag, sizeof(tag), "%-7s", pd_severity_name(s));
 	pd__put_colored(b, o, sev_color(s), tag);
-}
-
-void pd__put_safe(pd_buf *b, const char *s, size_t max)
-{
-	if (!s) {
-		pd_buf_puts(b, "?");
-		return;
-	}
-	pd__term_escape(b, s, strlen(s), max);
 }
 
 /* Epoch seconds to a UTC civil date by the usual era/day-of-era
@@ -452,16 +443,4 @@ int pd_render_check_text(const pd_report *r, const pd_render_opts *o,
 		pd__render_result_text(&b, r->snap, &r->results[i], o, "");
 	pd__put_notes(&b, r->snap, o);
 	return pd__buf_finish(&b, ret);
-}
-
-int pd__buf_finish(pd_buf *b, char **ret)
-{
-	char *text = pd_buf_steal(b);
-	int err = b->err;
-
-	pd_buf_done(b);
-	if (!text)
-		return err ? err : PD_ENOMEM;
-	*ret = text;
-	return 0;
 }

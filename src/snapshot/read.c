@@ -11,10 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "json_util.h"
+#include "core/buf.h"
+#include "core/json_util.h"
 #include "portdoctor/portdoctor.h"
-#include "win_holders.h"
 
 /* ------------------------------------------------------------- reading */
 

@@ -1,4 +1,9 @@
 /*
+ * src/snapshot/: the snapshot (the plain data a probe fills: sockets,
+ * processes, ranges, bind tests, containers) with its JSON writer (write.c)
+ * and reader (read.c).  May include: src/core.  Included by: the probes
+ * (through the public header), the CLI.
+ *
  * The snapshot: everything a probe saw, as plain data.
  *
  * Arrays grow by doubling through pd__reallocarray (overflow-checked); each
@@ -9,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
+#include "core/buf.h"
 #include "portdoctor/portdoctor.h"
 
 /* Upper bound on any one array, so a hostile snapshot file cannot make us

@@ -3,16 +3,15 @@
  *
  * The writer emits every field, null where unknown, so that a reader (and
  * a person reading a pasted snapshot) can tell "unknown" from "none".  The
- * reader is snapshot_read.c.
+ * reader is read.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "json_util.h"
+#include "core/buf.h"
+#include "core/json_util.h"
 #include "portdoctor/portdoctor.h"
-#include "win_holders.h"
 
 /* ------------------------------------------------------------- writing */
 

@@ -1,6 +1,6 @@
 /*
- * Fuzz target: the engine client's pure parsers (src/core/http_resp.c,
- * src/core/parse_docker.c).  Every parser reads the same input: as an
+ * Fuzz target: the engine client's pure parsers (src/docker/http.c,
+ * src/docker/api.c).  Every parser reads the same input: as an
  * HTTP response (whole, and cut at the end of the stream), as a container
  * list, as one container's inspect document, and as the CLI's context
  * files.  Seeds: the recorded answers in tests/data/docker.
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "docker.h"
+#include "docker/docker.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,11 +1,11 @@
 /*
  * Fuzz target: error-message parsing (pd_errmsg_parse) on pasted text of
- * any bytes.  Checks the promises of errmsg.h on each result.
+ * any bytes.  Checks the promises of src/explain/errmsg.h on each result.
  */
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "errmsg.h"
+#include "explain/errmsg.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,5 +1,5 @@
 /*
- * Fuzz target: sock_diag netlink replies as linux_sockets.c parses them
+ * Fuzz target: sock_diag netlink replies as src/probe/linux/sockets.c parses them
  * (pd__linux_sockets_parse_reply).  The input is one reply datagram; it
  * is copied to an aligned buffer, as recvmsg() fills one.  Each input goes
  * through the dumps of three probe plans (ports of interest; TCP
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "linux.h"
+#include "probe/linux/linux.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "netsh.h"
+#include "netsh/netsh.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,5 +1,5 @@
 /*
- * Fuzz target: the Linux /proc and sysctl parsers of parse_proc.h.  Every
+ * Fuzz target: the Linux /proc and sysctl parsers of src/procfs/procfs.h.  Every
  * parser reads the same input, as the probe would if the file held it, so
  * the corpus is plain recorded files (tests/data/proc) and coverage of one
  * parser helps the others.  /proc/net tables go line by line, as
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "parse_proc.h"
+#include "procfs/procfs.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

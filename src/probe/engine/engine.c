@@ -20,7 +20,7 @@
  * at most PD_DOCKER_MAX_RESPONSE bytes.  An engine that is absent, refuses,
  * stalls or answers nonsense leaves an "engine_unavailable" note; it never
  * fails the probe.  The bytes go to the pure parsers in src/core
- * (http_resp.c, parse_docker.c).
+ * (docker/http.c, docker/api.c).
  */
 #include "engine.h"
 
@@ -30,8 +30,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "docker.h"
+#include "core/buf.h"
+#include "docker/docker.h"
 
 #define MAX_ENDPOINTS 6
 #define MAX_INSPECT 64

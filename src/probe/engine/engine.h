@@ -1,7 +1,12 @@
 /*
+ * src/probe/engine/: the Docker/Podman engine client: which Unix socket
+ * (posix.c) or named pipe (win.c), one request, one reply (engine.c).  The
+ * replies are parsed by src/docker.  May include: src/core, src/docker.
+ * Included by: src/probe/linux, src/probe/win.
+ *
  * The container engine client (engine.c) and its transports: unix and
- * TCP sockets (engine_posix.c), named pipes and TCP on Windows
- * (engine_win.c).  Internal to the probe.
+ * TCP sockets (posix.c), named pipes and TCP on Windows
+ * (win.c).  Internal to the probe.
  */
 #ifndef PD_ENGINE_H
 #define PD_ENGINE_H

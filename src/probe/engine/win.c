@@ -88,7 +88,7 @@ static int connect_pipe(const char *name, uint64_t deadline, HANDLE *ret,
 	return 0;
 }
 
-/* Only numeric addresses and localhost (see engine_posix.c). */
+/* Only numeric addresses and localhost (see posix.c). */
 static int connect_tcp(const char *host, const char *port, uint64_t deadline,
                        SOCKET *ret, char *why, size_t n)
 {

@@ -27,7 +27,7 @@
 #include <unistd.h>
 
 #include "linux.h"
-#include "parse_proc.h"
+#include "procfs/procfs.h"
 
 #define RUN_TIMEOUT_MS 120000
 #define RUN_OUTPUT_MAX (64u * 1024u)

@@ -1,5 +1,5 @@
 /*
- * The cgroup step of the owner search (step 0, see linux_owners.c): the
+ * The cgroup step of the owner search (step 0, see owners.c): the
  * processes of the wanted sockets' cgroups are looked at before anyone
  * else.
  *
@@ -37,7 +37,7 @@
 #include <unistd.h>
 
 #include "linux.h"
-#include "parse_proc.h"
+#include "procfs/procfs.h"
 
 /* Step 0 resolves at most this many distinct cgroup ids (a `check` has
  * one or two; for many, the survey costs less than the lookups). */

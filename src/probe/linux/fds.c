@@ -1,5 +1,5 @@
 /*
- * Reading the fds of one process for the owner search (linux_owners.c):
+ * Reading the fds of one process for the owner search (owners.c):
  * the survey of step 1, the fd listing for processes with holes, the full
  * scan of steps 3 and 4, and the bookkeeping of each hit.
  *

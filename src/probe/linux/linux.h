@@ -1,13 +1,19 @@
 /*
+ * src/probe/linux/: the Linux probe: sock_diag sockets (sockets.c), owners
+ * (owners.c with fds.c, search.c, cgroup.c, procinfo.c), the probe itself
+ * (probe.c) and applying remedies (apply.c).  Bytes only: parsing is
+ * src/procfs's.  May include: src/probe, src/probe/engine, src/procfs,
+ * src/core.  Included by: nothing outside this folder (the build picks it).
+ *
  * Internal declarations shared by the Linux probe files:
- *   probe_linux.c    collect entry point, context, sysctls, addresses, binds
- *   linux_sockets.c  sockets through netlink sock_diag, /proc/net fallback
- *   linux_owners.c   owner processes through /proc/PID/fd: the search
+ *   probe.c    collect entry point, context, sysctls, addresses, binds
+ *   sockets.c  sockets through netlink sock_diag, /proc/net fallback
+ *   owners.c   owner processes through /proc/PID/fd: the search
  *                    driver, the full walk and the children of holders
- *   linux_owners_fds.c     reading one process's fds: survey, full scan
- *   linux_owners_search.c  the targeted search for a few inodes
- *   linux_owners_cgroup.c  the cgroup members of the wanted sockets first
- *   linux_procinfo.c       what we show of a process, from /proc/PID
+ *   fds.c     reading one process's fds: survey, full scan
+ *   search.c  the targeted search for a few inodes
+ *   cgroup.c  the cgroup members of the wanted sockets first
+ *   procinfo.c       what we show of a process, from /proc/PID
  */
 #ifndef PD_PROBE_LINUX_H
 #define PD_PROBE_LINUX_H
@@ -17,7 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "probe.h"
+#include "probe/probe.h"
 
 /* Reads at most size-1 bytes of the file path relative to dirfd into buf
  * and NUL-terminates it, without stdio (one open, a few reads, one close).
@@ -79,7 +85,7 @@ int pd__linux_owners(pd_snapshot *s, const pd_probe_opts *opts);
 
 /* ------------------------------------------------------------------
  * The owner search (linux_owners*.c): the state its steps share.  The
- * design, and what each step is, is in linux_owners.c.
+ * design, and what each step is, is in owners.c.
  */
 
 /* How far a process has been looked at. */
@@ -155,13 +161,13 @@ static inline bool pd__err_denied(int err)
 	return err == EACCES || err == EPERM;
 }
 
-/* linux_owners.c */
+/* owners.c */
 /* The entry of pid in c->p, or NULL. */
 pd__proc_ent *pd__owners_find_pid(pd__owners *c, int pid);
 /* qsort() order of candidates: by key, then by index. */
 int pd__owners_cmp_cand(const void *a, const void *b);
 
-/* linux_owners_fds.c */
+/* fds.c */
 /* getdents64(2) of fd into buf: bytes read, 0 at the end, -1 and errno. */
 long pd__getdents64(int fd, char *buf, size_t size);
 /* e holds the socket inode ino: e becomes a holder of every wanted socket
@@ -186,20 +192,20 @@ int pd__owners_survey(pd__owners *c, pd__proc_ent *e);
  * PD_ENOMEM is an error. */
 int pd__owners_scan(pd__owners *c, pd__proc_ent *e);
 
-/* linux_owners_search.c */
+/* search.c */
 /* Step 2, when few sockets are missing and the kernel gives fd counts
  * (otherwise nothing).  cg_only: only the cgroup members (step 0);
  * otherwise only the others (the members were searched already).  Only
  * PD_ENOMEM is an error. */
 int pd__owners_search(pd__owners *c, bool cg_only);
 
-/* linux_owners_cgroup.c */
+/* cgroup.c */
 /* Step 0: the cgroup members of the wanted sockets, surveyed, searched
  * and scanned; sets c->cg_done when there were some.  A no-op without
  * root or cgroup v2.  Only PD_ENOMEM is an error. */
 int pd__owners_cgroup_first(pd__owners *c);
 
-/* linux_procinfo.c: what snapshot->procs shows of a process.  What every
+/* procinfo.c: what snapshot->procs shows of a process.  What every
  * process shares (boot time, clock tick, /etc/passwd) is read once, at the
  * first process that needs it. */
 typedef struct pd__procinfo {

@@ -15,14 +15,14 @@
  * machine-wide in creation order, so within one process the socket
  * inodes nearly always grow with the fd number.
  *
- *  0. Cgroup members (linux_owners_cgroup.c): the processes of the cgroup
+ *  0. Cgroup members (cgroup.c): the processes of the cgroup
  *     the kernel reports for each wanted socket are surveyed, searched and
  *     scanned in full before anyone else; if that finds every wanted
  *     socket, no other process is looked at.
- *  1. Survey (linux_owners_fds.c): per process, the uid it runs as, its
+ *  1. Survey (fds.c): per process, the uid it runs as, its
  *     number of fds and a sample of its newest socket, for a fstatat()
  *     and a readlinkat() or a few.
- *  2. Targeted search (linux_owners_search.c), for a few sockets: a
+ *  2. Targeted search (search.c), for a few sockets: a
  *     search over the fd indices of the likeliest processes, a few
  *     readlinks each, within a budget of readlinks.
  *  3. Full walk: what the search did not find (sockets held only at fds
@@ -45,7 +45,7 @@
  *     systemd socket activation when PID 1 is not the first found) may
  *     list fewer holders than exist.
  *
- * What we show of each holder is read by linux_procinfo.c.
+ * What we show of each holder is read by procinfo.c.
  *
  * Not used: /proc/PID/fdinfo/N (an open, a read and a close per fd:
  * dearer than a readlink); listing every fd directory up front (0.4 us
@@ -68,7 +68,7 @@
 #include <unistd.h>
 
 #include "linux.h"
-#include "parse_proc.h"
+#include "procfs/procfs.h"
 
 #define MAX_PROCS (4u * 1024u * 1024u)
 #define CHILDREN_MAX (4u * 1024u * 1024u)

@@ -1,7 +1,7 @@
 /*
  * The Linux probe: collect entry point, context, port sysctls, addresses
- * and the bind test.  Sockets live in linux_sockets.c, owners in
- * linux_owners.c; the text they read is parsed in core/parse_proc.c.
+ * and the bind test.  Sockets live in sockets.c, owners in
+ * owners.c; the text they read is parsed in procfs/procfs.c.
  *
  * Sections: file helpers (no stdio: one open, a few reads, one close),
  * errno names, context, sysctls, addresses, bind test, collect.
@@ -25,9 +25,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine.h"
+#include "probe/engine/engine.h"
 #include "linux.h"
-#include "parse_proc.h"
+#include "procfs/procfs.h"
 
 #define CAP_NET_BIND_SERVICE_BIT 10
 /* ip_local_reserved_ports lists at most every port once. */

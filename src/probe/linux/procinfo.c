@@ -2,10 +2,10 @@
  * What we show of a process that holds a socket (snapshot->procs): name,
  * ppid and start time from /proc/PID/stat, uid from status, cmdline, exe
  * and cwd, cgroup and the systemd service it names, and the user name
- * from /etc/passwd.  The owner search (linux_owners.c) calls it for each
+ * from /etc/passwd.  The owner search (owners.c) calls it for each
  * holder it found.
  *
- * Only the bytes are fetched here; the parsing is core's (parse_proc.h),
+ * Only the bytes are fetched here; the parsing is core's (procfs/procfs.h),
  * so it runs on fixtures.  What every process shares (the boot time from
  * /proc/stat, the clock tick, /etc/passwd) is read once, when first
  * needed.  A process that exits while we read, or hides a piece, leaves
@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "linux.h"
-#include "parse_proc.h"
+#include "procfs/procfs.h"
 
 #define CMDLINE_MAX (64u * 1024u)
 #define PASSWD_MAX (4u * 1024u * 1024u)

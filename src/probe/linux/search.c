@@ -1,5 +1,5 @@
 /*
- * The targeted search of the owner search (step 2, see linux_owners.c):
+ * The targeted search of the owner search (step 2, see owners.c):
  * finding a few socket inodes in a few readlinks, using that fds are
  * handed out lowest first and socket inodes are numbered machine-wide in
  * creation order.

@@ -33,7 +33,7 @@
 #include <unistd.h>
 
 #include "linux.h"
-#include "parse_proc.h"
+#include "procfs/procfs.h"
 
 /* Receive buffer: the kernel sizes dump datagrams to at most 32 KiB, so
  * 64 KiB never truncates a well-formed one. */

@@ -2,7 +2,7 @@
  * The Windows actuator: carries out the steps of a remedy plan.
  *
  * Programs (net, netsh, docker, ...) are started with CreateProcessW and
- * the argument vector quoted for the C runtime (win_netsh.c), never as a
+ * the argument vector quoted for the C runtime (netsh.c), never as a
  * cmd.exe string, so nothing in an argument is interpreted by a shell;
  * the exit code is checked and the output kept for the log.  net.exe and
  * netsh.exe are taken from the system directory unless a test stand-in is

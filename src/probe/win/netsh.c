@@ -1,6 +1,6 @@
 /*
  * Dynamic and excluded port ranges: run netsh.exe, hand its text to the
- * parser in src/core/parse_netsh.c, and cross-check the administered
+ * parser in src/netsh/parse.c, and cross-check the administered
  * exclusions with the registry.
  *
  * No documented API lists the excluded ranges, so every tool runs netsh.
@@ -26,8 +26,8 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "buf.h"
-#include "netsh.h"
+#include "core/buf.h"
+#include "netsh/netsh.h"
 
 #define NETSH_TIMEOUT_MS 5000u
 /* Real outputs are a few KiB; stop reading well before the parser limit. */
@@ -144,7 +144,7 @@ static int pump(HANDLE rd, HANDLE proc, pd_buf *out, unsigned timeout_ms)
  * into out; stdin is NUL.  *ret_exit (if not NULL) gets the exit code.
  * Fails with PD_ENOENT when the program cannot be started, PD_ETIMEDOUT
  * (the child is killed), PD_ETOOBIG or PD_ENOMEM.  Also used by the
- * actuator (apply_win.c). */
+ * actuator (apply.c). */
 int pd__win_run_capture(const wchar_t *prog, const wchar_t *const *args,
                         unsigned timeout_ms, bool with_stderr, pd_buf *out,
                         DWORD *ret_exit)

@@ -20,14 +20,14 @@
  * reports what Windows does, and diagnose reads the socket list as well.
  */
 #include "win.h"
-#include "engine.h"
+#include "probe/engine/engine.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "buf.h"
+#include "core/buf.h"
 
 char *pd__win_utf8(const wchar_t *w, int n)
 {

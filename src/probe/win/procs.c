@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
+#include "core/buf.h"
 
 /* More processes than this means a corrupt walk, not a real machine. */
 #define MAX_PROCS (1u << 20)

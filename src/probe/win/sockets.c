@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
+#include "core/buf.h"
 
 /* The tables of a busy server are a few MiB; more means something is wrong. */
 #define TABLE_MAX (64u * 1024u * 1024u)

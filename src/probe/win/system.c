@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
+#include "core/buf.h"
 
 /* A machine with thousands of addresses is possible (Hyper-V hosts); more
  * than this is not. */

@@ -1,10 +1,17 @@
 /*
+ * src/probe/win/: the Windows probe: IP Helper socket tables (sockets.c),
+ * processes and services (procs.c), netsh runs (netsh.c), system state
+ * (system.c), the probe itself (probe.c) and applying remedies (apply.c).
+ * Bytes only: parsing is src/netsh's.  May include: src/probe,
+ * src/probe/engine, src/netsh, src/core.  Included by: nothing outside this
+ * folder (the build picks it).
+ *
  * Internal interface between the parts of the Windows probe.
  *
- * probe_win.c drives a collection and makes bind tests; win_sockets.c reads
- * the TCP/UDP owner tables; win_procs.c names processes and services;
- * win_netsh.c runs netsh.exe and reads the excluded-range registry key;
- * win_system.c reads addresses and the context (elevation, WinNAT, Hyper-V,
+ * probe.c drives a collection and makes bind tests; sockets.c reads
+ * the TCP/UDP owner tables; procs.c names processes and services;
+ * netsh.c runs netsh.exe and reads the excluded-range registry key;
+ * system.c reads addresses and the context (elevation, WinNAT, Hyper-V,
  * WSL, Docker Desktop).  Every function returns 0 or a negative PD_E* code
  * and only adds to the snapshot it is given; a part of the machine that
  * cannot be read becomes a note, not a failure.
@@ -16,7 +23,7 @@
  * iphlpapi.h even with WIN32_LEAN_AND_MEAN) defines `interface` as a
  * macro, which would break pd_socket.interface.  Code here never names that
  * field, so the macro defined afterwards does no harm. */
-#include "probe.h"
+#include "probe/probe.h"
 
 #ifndef WIN32_LEAN_AND_MEAN
 #define WIN32_LEAN_AND_MEAN
@@ -28,7 +35,7 @@
 /* UTF-16 (n code units, or -1 for NUL-terminated) to a malloc'ed UTF-8
  * string; NULL when out of memory or the text is not valid UTF-16. */
 char *pd__win_utf8(const wchar_t *w, int n);
-/* A process's creation time in seconds since the epoch, or -1 (win_procs.c);
+/* A process's creation time in seconds since the epoch, or -1 (procs.c);
  * kill compares it before ending a pid, as a pidfd would. */
 int64_t pd__win_process_start(HANDLE h);
 /* UTF-8 to a malloc'ed UTF-16 string, or NULL. */
@@ -78,7 +85,7 @@ int pd__win_ranges(const pd_probe_opts *opts, pd_snapshot *snap);
 int pd__win_holders(const pd_probe_opts *opts, pd_snapshot *snap);
 
 /* Runs a program (argv[0] = prog, never through cmd.exe) and captures its
- * output; see win_netsh.c. */
+ * output; see netsh.c. */
 int pd__win_run_capture(const wchar_t *prog, const wchar_t *const *args,
                         unsigned timeout_ms, bool with_stderr, pd_buf *out,
                         DWORD *ret_exit);

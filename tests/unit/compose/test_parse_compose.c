@@ -1,6 +1,6 @@
 /*
- * Compose files to host ports (src/core/parse_compose.c, compose_interp.c,
- * compose_ports.c, compose_check.c), on the files in tests/data/compose.
+ * Compose files to host ports (src/compose/parse.c, src/compose/interp.c,
+ * src/compose/ports.c, src/compose/check.c), on the files in tests/data/compose.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "compose.h"
+#include "compose/compose.h"
 #include "snapfix.h"
 
 #define SENTINEL ((pd_compose_project *)0x1)

@@ -1,4 +1,4 @@
-/* Unit tests: src/core/diagnose.c and ranges.c, on snapshots built here. */
+/* Unit tests: src/diagnose/diagnose.c and ranges.c, on snapshots built here. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

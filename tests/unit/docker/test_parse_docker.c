@@ -1,6 +1,6 @@
 /*
- * Unit tests for the Docker Engine API's pure half: http_resp.c,
- * parse_docker.c and containers.c (with the diagnose and render hooks).
+ * Unit tests for the Docker Engine API's pure half: src/docker/http.c,
+ * src/docker/api.c and src/docker/containers.c (with the diagnose and render hooks).
  *
  * Fixtures in tests/data/docker (see its README.md) were recorded from a
  * real dockerd 20.10.24 (API 1.41); they are read from $PD_TEST_DATA/docker,
@@ -19,7 +19,7 @@
 
 #include "testdata.h"
 
-#include "docker.h"
+#include "docker/docker.h"
 #include "portdoctor/portdoctor.h"
 
 #define MAX PD_DOCKER_MAX_RESPONSE

@@ -1,4 +1,4 @@
-/* Unit tests: src/core/explain.c on the seed's three messages and more. */
+/* Unit tests: src/explain/explain.c on the seed's three messages and more. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,8 +10,8 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "errmsg.h"
-#include "explain.h"
+#include "explain/errmsg.h"
+#include "explain/explain.h"
 
 static const char seed1[] =
 	"Error invoking remote method \xe2\x80\x98" "docker-start-container"

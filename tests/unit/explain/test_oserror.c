@@ -1,5 +1,5 @@
 /*
- * Tests for oserror.c: codes per numbering scheme, names, wordings, and
+ * Tests for src/explain/oserror.c: codes per numbering scheme, names, wordings, and
  * the error-class names.
  */
 #include <setjmp.h>
@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "errmsg.h"
+#include "explain/errmsg.h"
 
 static void test_by_code(void **state)
 {

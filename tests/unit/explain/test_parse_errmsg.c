@@ -1,5 +1,5 @@
 /*
- * Tests for parse_errmsg.c: the labelled corpus, the three seed messages,
+ * Tests for src/explain/parse.c: the labelled corpus, the three seed messages,
  * one test per input form seen in the wild, limits and garbage.
  *
  * PD_TEST_DATA points at tests/data (default "tests/data").
@@ -15,7 +15,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "errmsg.h"
+#include "explain/errmsg.h"
 
 static const char *data_dir(void)
 {

@@ -1,5 +1,5 @@
 /*
- * Unit tests for src/core/parse_netsh.c.
+ * Unit tests for src/netsh/parse.c.
  *
  * Each fixture of tests/data/netsh (see its README.md) has one test that
  * states every range, section and entry the parser must find.  Fixtures
@@ -17,7 +17,7 @@
 
 #include "testdata.h"
 
-#include "netsh.h"
+#include "netsh/netsh.h"
 
 #define TCP PD_PROTO_TCP
 #define UDP PD_PROTO_UDP

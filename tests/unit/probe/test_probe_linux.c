@@ -25,7 +25,7 @@
 
 #include <cmocka.h>
 
-#include "probe.h"
+#include "probe/probe.h"
 
 typedef struct held {
 	pid_t child, grandchild;

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "parse_proc.h"
+#include "procfs/procfs.h"
 
 
 #define S(lit) lit, sizeof(lit) - 1

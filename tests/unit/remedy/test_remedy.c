@@ -1,4 +1,4 @@
-/* Unit tests: src/core/remedy.c and render_fix.c, on snapshots built
+/* Unit tests: src/remedy/remedy.c and src/render/fix.c, on snapshots built
  * here: every remedy id, the order, the refusals and the exact argument
  * vectors of the steps. */
 #include <setjmp.h>
@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "remedy.h"
+#include "remedy/remedy.h"
 #include "snapfix.h"
 
 static const pd_plan_opts no_opts = {NULL, 0, NULL, false, 0, 99999, 99998};

@@ -1,4 +1,4 @@
-/* Unit tests: render_text.c, render_list.c, render_json.c, sanitize.c */
+/* Unit tests: src/render/text.c, src/render/list.c, src/render/json.c, sanitize.c */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

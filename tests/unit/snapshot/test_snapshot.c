@@ -1,4 +1,4 @@
-/* Unit tests: src/core/snapshot.c and snapshot_json.c */
+/* Unit tests: src/snapshot/snapshot.c and src/snapshot/write.c */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,8 @@
 /*
+ * src/procfs/: Linux /proc and sysctl text -> sockets, processes, ranges.
+ * Pure: runs on recorded files.  May include: src/core.  Included by:
+ * src/probe/linux.
+ *
  * Parsers for the Linux text the probe reads: /proc/net/{tcp,udp}[6],
  * /proc/PID/{stat,status,cmdline,cgroup}, /proc/stat, /proc/self/mountinfo,
  * the port sysctls and /etc/passwd.
@@ -8,8 +12,8 @@
  * and leaves its ret_* untouched on failure.  Numbers are parsed without
  * the C library's locale-dependent helpers.
  */
-#ifndef PD_PARSE_PROC_H
-#define PD_PARSE_PROC_H
+#ifndef PD_PROCFS_H
+#define PD_PROCFS_H
 
 #include <stddef.h>
 #include <stdint.h>
