@@ -64,6 +64,7 @@ typedef struct cli_opts {
 	const char *near_text;  /* free --near P */
 	const char *range_text; /* free --range LO-HI */
 	const char *interval_text; /* watch --interval SECONDS */
+	const char *lang;       /* --lang zh_CN|en (src/cli/lang.c) */
 	char **args; /* operands after the command */
 	size_t n_args;
 } cli_opts;
@@ -76,6 +77,10 @@ typedef struct cli_command {
 /* NULL when name is no command. */
 const cli_command *cli_find_command(const char *name);
 int cli_parse(int argc, char **argv, cli_opts *o, char *err, size_t errsize);
+/* Sets the locale and the language of messages (src/cli/lang.c): --lang
+ * (read from argv here, before anything is printed), else the
+ * environment; -1 with err for an unknown --lang. */
+int cli_lang_init(int argc, char **argv, char *err, size_t errsize);
 void cli_usage(const char *command, bool to_stderr);
 
 /* Output: writes a whole document to stdout, or says why it could not

@@ -1,7 +1,6 @@
 /*
  * portdoctor: why can't this port be bound or published, and what to do.
  */
-#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,10 +14,11 @@ int main(int argc, char **argv)
 	char err[256] = "";
 	int ex;
 
-	setlocale(LC_ALL, "");
-#if PD_ENABLE_NLS
-	bindtextdomain(PD_PACKAGE, PD_LOCALEDIR);
-#endif
+	if (cli_lang_init(argc, argv, err, sizeof(err)) < 0) {
+		cli_error("%s", err);
+		cli_usage(NULL, true);
+		return EXIT_USAGE;
+	}
 	if (cli_parse(argc, argv, &o, err, sizeof(err)) < 0) {
 		cli_error("%s", err);
 		cli_usage(NULL, true);
@@ -26,6 +26,9 @@ int main(int argc, char **argv)
 		free(o.netsh_paths);
 		return EXIT_USAGE;
 	}
+	/* JSON is the same in every language: its messages are English. */
+	if (o.json)
+		pd_i18n_force_english(true);
 	if (o.version) {
 		ex = cli_write_stdout("portdoctor " PD_VERSION "\n") < 0 ? EXIT_PROBE :
 		     EXIT_OK;

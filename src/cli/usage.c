@@ -8,7 +8,9 @@
 #include "cli.h"
 #include "core/i18n.h"
 
-static const char synopsis[] =
+/* TRANSLATORS: translate "usage:" only; the commands and options stay
+ * as they are, aligned as they are. */
+static const char synopsis[] = N_(
 	"usage: portdoctor [doctor] [--json] [--snapshot FILE]\n"
 	"       portdoctor check TARGET... [--json] [-v] [--snapshot FILE]\n"
 	"       portdoctor list [--tcp] [--udp] [--json] [-v] [--snapshot FILE]\n"
@@ -26,9 +28,12 @@ static const char synopsis[] =
 	"       portdoctor kill TARGET [--signal SIG] [--yes] [--json]\n"
 	"       portdoctor watch TARGET... [--interval SECONDS]\n"
 	"                  [--until-free | --until-taken] [--json]\n"
-	"       portdoctor --version | --help\n";
+	"       portdoctor --version | --help\n");
 
-static const char details[] =
+/* TRANSLATORS: command names, option names, TARGET forms and values
+ * (auto, always, never, TERM...) stay as they are; keep the layout
+ * (the option column, lines under 80 columns). */
+static const char details[] = N_(
 	"\n"
 	"Why can't this port be bound or published, and what to do about it.\n"
 	"\n"
@@ -94,12 +99,15 @@ static const char details[] =
 	"                     a port (DOCKER_HOST, docker context, usual sockets)\n"
 	"  --color WHEN       auto (default), always or never; NO_COLOR is honoured\n"
 	"  --no-color         same as --color never\n"
+	"  --lang LANG        messages in zh_CN (Simplified Chinese) or en; default:\n"
+	"                     LANGUAGE, LC_ALL, LC_MESSAGES, LANG (Windows: display\n"
+	"                     language); --json is always English\n"
 	"  -h, --help         this text\n"
 	"  -V, --version      print the version\n"
 	"\n"
 	"Exit status: 0 available / nothing wrong, 1 some target unavailable,\n"
 	"2 usage or input error (also: refused, declined, no privileges),\n"
-	"3 the machine could not be inspected, or applying a remedy failed.\n";
+	"3 the machine could not be inspected, or applying a remedy failed.\n");
 
 void cli_usage(const char *command, bool to_stderr)
 {

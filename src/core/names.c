@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ascii.h"
+#include "i18n.h"
 #include "portdoctor/portdoctor.h"
 
 static const struct {
@@ -37,13 +38,28 @@ const char *pd_err_name(int err)
 	return i < 0 ? "EUNKNOWN" : err_table[i].name;
 }
 
+/* The messages of PD_ERRNO_MAP (portdoctor.h), marked for xgettext,
+ * which does not see through the X-macro; pd_strerror() translates them
+ * as strerror() follows the locale.  Keep the two lists together. */
+static const char *const err_msgs[] = {
+	N_("success"), N_("unknown error"),
+	N_("out of memory"), N_("invalid argument"), N_("number out of range"),
+	N_("malformed input"), N_("input exceeds the size limit"),
+	N_("input/output error"), N_("no such file or object"),
+	N_("permission denied"), N_("address already in use"),
+	N_("cannot assign requested address"),
+	N_("address family not supported"), N_("not supported on this system"),
+	N_("unsupported schema version"), N_("timed out"), N_("system error"),
+};
+
 const char *pd_strerror(int err)
 {
 	int i = err_index(err);
 
+	(void)err_msgs;
 	if (err == 0)
-		return "success";
-	return i < 0 ? "unknown error" : err_table[i].msg;
+		return _("success");
+	return _(i < 0 ? "unknown error" : err_table[i].msg);
 }
 
 const char *pd_proto_name(pd_proto p)

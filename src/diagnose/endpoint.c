@@ -144,16 +144,16 @@ static const struct {
 	const char *image; /* without ".exe", compared ASCII case-insensitively */
 	const char *what;
 } forwarders[] = {
-	{"com.docker.backend", "Docker Desktop's port forwarder: a running "
-	                       "container publishes this port"},
-	{"com.docker.proxy", "Docker Desktop's port proxy (older versions): a "
-	                     "running container publishes this port"},
-	{"vpnkit", "Docker Desktop's port forwarder (vpnkit, older versions): a "
-	           "running container publishes this port"},
-	{"wslrelay", "the WSL2 localhost relay: a program inside a WSL2 "
-	             "distribution listens on this port"},
-	{"wslhost", "the WSL2 localhost forwarder (older WSL): a program inside "
-	            "a WSL2 distribution listens on this port"},
+	{"com.docker.backend", N_("Docker Desktop's port forwarder: a running "
+	                       "container publishes this port")},
+	{"com.docker.proxy", N_("Docker Desktop's port proxy (older versions): a "
+	                     "running container publishes this port")},
+	{"vpnkit", N_("Docker Desktop's port forwarder (vpnkit, older versions): a "
+	           "running container publishes this port")},
+	{"wslrelay", N_("the WSL2 localhost relay: a program inside a WSL2 "
+	             "distribution listens on this port")},
+	{"wslhost", N_("the WSL2 localhost forwarder (older WSL): a program inside "
+	            "a WSL2 distribution listens on this port")},
 };
 
 /* Locale-free: the name comes from the process table, not from the user. */
@@ -257,8 +257,8 @@ static int report_holders(pd_diag_ctx *c, const pd_endpoint *ep,
 		                p->pid, _(forwarder_what(p)));
 	} else if (n) {
 		f = pd__finding(c, PD_F_IN_USE, ep,
-		                n == 1 ? _("%s is in use by %zu socket") :
-		                _("%s is in use by %zu sockets"), e, n);
+		                ngettext("%s is in use by %zu socket",
+		                         "%s is in use by %zu sockets", n), e, n);
 	} else {
 		f = pd__finding(c, PD_F_IN_USE, ep,
 		                _("%s is in use, but no socket on it could be seen"),

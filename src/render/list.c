@@ -8,6 +8,7 @@
 #include "core/buf.h"
 #include "docker/docker.h"
 #include "core/i18n.h"
+#include "core/width.h"
 #include "portdoctor/portdoctor.h"
 #include "render.h"
 
@@ -83,6 +84,15 @@ int pd__list_sockets(const pd_snapshot *s, const pd_render_opts *o,
 	return 0;
 }
 
+/* A table cell: text padded to cols display columns (a CJK character
+ * takes two, so printf's byte-counting %-*s would misalign Chinese
+ * heads and names), then the space between columns. */
+static void put_cell(pd_buf *b, const char *text, size_t cols)
+{
+	pd_buf_put_padded(b, text, cols);
+	pd_buf_putc(b, ' ');
+}
+
 int pd_render_list_text(const pd_snapshot *s, const pd_render_opts *o,
                         char **ret)
 {
@@ -93,9 +103,14 @@ int pd_render_list_text(const pd_snapshot *s, const pd_render_opts *o,
 	if (r < 0)
 		return r;
 	pd_buf_init(&b, 0);
-	pd_buf_printf(&b, "%-5s %-30s %-8s %-16s %-10s %s\n", _("PROTO"),
-	              _("LOCAL ADDRESS"), _("PID"), _("PROGRAM"), _("USER"),
-	              _("COMMAND"));
+	/* TRANSLATORS: the column heads of `list`; each must fit its column
+	 * (5, 30, 8, 16 and 10 columns; a CJK character takes 2). */
+	put_cell(&b, _("PROTO"), 5);
+	put_cell(&b, _("LOCAL ADDRESS"), 30);
+	put_cell(&b, _("PID"), 8);
+	put_cell(&b, _("PROGRAM"), 16);
+	put_cell(&b, _("USER"), 10);
+	pd_buf_printf(&b, "%s\n", _("COMMAND"));
 	for (i = 0; i < n; i++) {
 		const pd_socket *sk = &s->sockets[idx[i]];
 		const pd_process *p = sk->n_pids ?
@@ -107,8 +122,8 @@ int pd_render_list_text(const pd_snapshot *s, const pd_render_opts *o,
 		if (sk->local.family == PD_FAMILY_V6 && pd_addr_is_any(&sk->local) &&
 		    sk->v6only == 0)
 			pd_buf_puts(&ep, "+v4");
-		pd_buf_printf(&b, "%-5s %-30s ", pd_proto_name(sk->proto),
-		              ep.data ? ep.data : "");
+		put_cell(&b, pd_proto_name(sk->proto), 5);
+		put_cell(&b, ep.data ? ep.data : "", 30);
 		pd_buf_done(&ep);
 		if (!p) {
 			pd_buf_printf(&b, "%-8s %s\n", "-",
@@ -121,11 +136,11 @@ int pd_render_list_text(const pd_snapshot *s, const pd_render_opts *o,
 		pd_buf_printf(&b, "%-8d ", p->pid);
 		pd_buf_init(&name, 1024);
 		pd__put_safe(&name, p->name, 32);
-		pd_buf_printf(&b, "%-16s ", name.data ? name.data : "?");
+		put_cell(&b, name.data ? name.data : "?", 16);
 		pd_buf_done(&name);
 		pd_buf_init(&name, 1024);
 		pd__put_safe(&name, p->user, 32);
-		pd_buf_printf(&b, "%-10s ", name.data ? name.data : "?");
+		put_cell(&b, name.data ? name.data : "?", 10);
 		pd_buf_done(&name);
 		if (pd__socket_container(s, sk)) {
 			pd_buf_puts(&b, _("container "));
@@ -135,7 +150,9 @@ int pd_render_list_text(const pd_snapshot *s, const pd_render_opts *o,
 		pd__put_safe(&b, p->cmdline ? p->cmdline : p->exe,
 		             o->verbose ? 0 : 120);
 		if (sk->n_pids > 1)
-			pd_buf_printf(&b, _(" (+%zu more processes)"), sk->n_pids - 1);
+			pd_buf_printf(&b, ngettext(" (+%zu more process)",
+			                           " (+%zu more processes)",
+			                           sk->n_pids - 1), sk->n_pids - 1);
 		pd_buf_putc(&b, '\n');
 	}
 	if (!n)
@@ -151,9 +168,9 @@ int pd_render_list_text(const pd_snapshot *s, const pd_render_opts *o,
 static void put_windows_context(pd_buf *b, const pd_snapshot *s)
 {
 	static const char *const st[3][3] = {
-		{"unknown", "stopped", "running"},
-		{"unknown", "absent", "present"},
-		{"unknown", "not installed", "installed"},
+		{N_("unknown"), N_("stopped"), N_("running")},
+		{N_("unknown"), N_("absent"), N_("present")},
+		{N_("unknown"), N_("not installed"), N_("installed")},
 	};
 	int v[4] = {s->winnat_running, s->hyperv_present, s->wsl_present,
 	            s->docker_desktop_present};

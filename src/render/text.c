@@ -12,6 +12,7 @@
 #include "docker/docker.h"
 #include "explain/errmsg.h"
 #include "core/i18n.h"
+#include "core/width.h"
 #include "portdoctor/portdoctor.h"
 #include "render.h"
 #include "core/sanitize.h"
@@ -40,12 +41,21 @@ void pd__put_colored(pd_buf *b, const pd_render_opts *o, const char *color,
 		pd_buf_puts(b, text);
 }
 
+/* The severity as a word for people, padded to 7 columns (by display
+ * width: the Chinese words take 2 columns a character), so that the
+ * evidence lines under it line up in every language. */
 void pd__put_sev(pd_buf *b, const pd_render_opts *o, pd_severity s)
 {
-	char tag[16];
+	/* TRANSLATORS: severities, shown before a finding; at most 7
+	 * columns (a CJK character takes 2). */
+	const char *word = s == PD_SEV_ERROR ? _("error") :
+	                   s == PD_SEV_WARNING ? _("warning") : _("info");
+	pd_buf tag;
 
-	snprintf(tag, sizeof(tag), "%-7s", pd_severity_name(s));
-	pd__put_colored(b, o, sev_color(s), tag);
+	pd_buf_init(&tag, 64);
+	pd_buf_put_padded(&tag, word, 7);
+	pd__put_colored(b, o, sev_color(s), tag.data ? tag.data : word);
+	pd_buf_done(&tag);
 }
 
 /* Epoch seconds to a UTC civil date by the usual era/day-of-era
@@ -291,8 +301,28 @@ static void put_hint(pd_buf *b, const pd_snapshot *s, const pd_finding *f,
 		pd_buf_printf(b, _("          fix: %s\n"), h);
 }
 
+/* The Winsock texts of src/explain/errmsg.h (PD_OSERR_MAP), marked here
+ * for translation: the table itself stays English, since it is matched
+ * against pasted text.  A Chinese user searches for what Chinese Windows
+ * prints, so the catalog holds exactly those wordings. */
+static const char *const winsock_texts[] = {
+	/* TRANSLATORS: Winsock error texts: use the wording Windows itself
+	 * prints in your language (FormatMessage), word for word. */
+	N_("An attempt was made to access a socket in a way forbidden by its "
+	   "access permissions."),
+	N_("Only one usage of each socket address (protocol/network "
+	   "address/port) is normally permitted."),
+	N_("The requested address is not valid in its context."),
+	N_("An address incompatible with the requested protocol was used."),
+	N_("An invalid argument was supplied."),
+	N_("An operation on a socket could not be performed because the system "
+	   "lacked sufficient buffer space or because a queue was full."),
+	N_("A socket operation encountered a dead network."),
+};
+
 /* The recorded bind test as the OS said it: Windows users search for
- * "10013", so the Winsock code and its English text are shown as such. */
+ * "10013", so the Winsock code and its text are shown as Windows prints
+ * them (in the user's language when the catalog has it). */
 static void put_bind_error(pd_buf *b, const pd_finding *f)
 {
 	const pd_oserror *e = NULL;
@@ -306,8 +336,9 @@ static void put_bind_error(pd_buf *b, const pd_finding *f)
 	} else {
 		pd_buf_puts(b, pd_err_name(f->bind_err));
 	}
+	(void)winsock_texts;
 	if (e && e->wsa_text)
-		pd_buf_printf(b, " \"%s\"", e->wsa_text);
+		pd_buf_printf(b, " \"%s\"", _(e->wsa_text));
 	else
 		pd_buf_printf(b, " (%s)", pd_strerror(f->bind_err));
 	pd_buf_putc(b, '\n');
