@@ -7,11 +7,14 @@
  *     looked up under $PORTDOCTOR_LOCALEDIR, else the install's localedir;
  *   - the built-in catalog (Windows): the same variables in the same
  *     order, then the user's Windows display language.
- * The text must reach the terminal in its own character set: gettext
- * converts the catalog's UTF-8 to the locale's charset (GB18030 works),
- * and where that charset cannot hold Chinese (ISO-8859-1, or ASCII when
- * the locale names Chinese only through LC_MESSAGES) we print English
- * rather than question marks.
+ * Text inside portdoctor is UTF-8 from end to end: the library formats
+ * messages and the renderers check and escape outside text as UTF-8
+ * (src/core/sanitize.c), so gettext must hand out UTF-8.  A locale whose
+ * charset is not UTF-8 (zh_CN.GB18030, en_US.ISO-8859-1) therefore gets
+ * English, which every charset shows, rather than bytes its terminal
+ * would turn into mojibake.  An explicit --lang zh_CN in the C locale
+ * (whose "charset" is ASCII: usually no locale set at all, as in a
+ * container, not an ASCII terminal) gets UTF-8.
  */
 #include <locale.h>
 #include <stdbool.h>
@@ -24,7 +27,6 @@
 #ifdef _WIN32
 #include <windows.h>
 #elif PD_ENABLE_NLS && !PD_BUILTIN_CATALOG
-#include <iconv.h>
 #include <langinfo.h>
 #endif
 
@@ -133,27 +135,6 @@ static void choose(const char *lang)
 }
 
 #elif PD_ENABLE_NLS
-/* Whether text in the locale's charset can carry the catalog: UTF-8, or a
- * charset iconv can write a sample of it in (GB18030, GBK, BIG5...). */
-static bool charset_holds_catalog(const char *cs)
-{
-	/* "端口" (port) in UTF-8. */
-	char sample[] = "\xe7\xab\xaf\xe5\x8f\xa3", out[16];
-	char *in = sample, *o = out;
-	size_t inleft = sizeof(sample) - 1, outleft = sizeof(out);
-	iconv_t cd;
-	bool ok;
-
-	if (strcmp(cs, "UTF-8") == 0)
-		return true;
-	cd = iconv_open(cs, "UTF-8");
-	if (cd == (iconv_t)-1)
-		return false;
-	ok = iconv(cd, &in, &inleft, &o, &outleft) != (size_t)-1 && !inleft;
-	iconv_close(cd);
-	return ok;
-}
-
 static void choose(const char *lang)
 {
 	const char *dir = getenv("PORTDOCTOR_LOCALEDIR");
@@ -172,10 +153,8 @@ static void choose(const char *lang)
 			setlocale(LC_MESSAGES, "C.UTF-8");
 	}
 	cs = nl_langinfo(CODESET);
-	if (charset_holds_catalog(cs))
+	if (strcmp(cs, "UTF-8") == 0)
 		return;
-	/* An explicit --lang in a locale that says ASCII (C: usually no
-	 * locale set at all, not an ASCII terminal) gets UTF-8. */
 	if (lang && (strcmp(cs, "ANSI_X3.4-1968") == 0 ||
 	             strcmp(cs, "ASCII") == 0))
 		bind_textdomain_codeset(PD_PACKAGE, "UTF-8");
