@@ -155,8 +155,11 @@ static int add_file(const char *path, pd_snapshot *s, seen *sn)
 		char msg[256];
 
 		snprintf(msg, sizeof(msg),
-		         _("%s: %zu row(s) with impossible numbers were skipped "
-		           "(the first on line %zu)"), shown_name(path),
+		         ngettext("%s: %zu row with impossible numbers was "
+		                  "skipped (the first on line %zu)",
+		                  "%s: %zu rows with impossible numbers were "
+		                  "skipped (the first on line %zu)",
+		                  res.n_bad_rows), shown_name(path),
 		         res.n_bad_rows, res.first_bad_line);
 		r = pd_snapshot_add_note(s, "netsh_bad_rows", msg);
 	}

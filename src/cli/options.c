@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "core/i18n.h"
 
 /* The commands.  Add a new one here and in usage.c. */
 static const cli_command commands[] = {
@@ -106,7 +107,7 @@ int cli_parse(int argc, char **argv, cli_opts *o, char *err, size_t errsize)
 	}
 	o->netsh_paths = calloc((size_t)argc + 1, sizeof(*o->netsh_paths));
 	if (!o->args || !o->netsh_paths) {
-		snprintf(err, errsize, "out of memory");
+		snprintf(err, errsize, _("out of memory"));
 		return -1;
 	}
 	for (i = 1; i < argc; i++) {
@@ -116,7 +117,7 @@ int cli_parse(int argc, char **argv, cli_opts *o, char *err, size_t errsize)
 		if (only_operands || a[0] != '-' || strcmp(a, "-") == 0) {
 			if (!o->command) {
 				if (!is_command(a)) {
-					snprintf(err, errsize, "unknown command '%s'", a);
+					snprintf(err, errsize, _("unknown command '%s'"), a);
 					return -1;
 				}
 				o->command = a;
@@ -149,7 +150,7 @@ int cli_parse(int argc, char **argv, cli_opts *o, char *err, size_t errsize)
 			else if (strcmp(v, "never") == 0)
 				o->color = 0;
 			else {
-				snprintf(err, errsize, "--color takes auto, always or never");
+				snprintf(err, errsize, _("--color takes auto, always or never"));
 				return -1;
 			}
 		} else if (long_opt(a, "--snapshot", &v)) {
@@ -187,7 +188,7 @@ int cli_parse(int argc, char **argv, cli_opts *o, char *err, size_t errsize)
 		} else if (fix_value_opt(a, o, &slot, &v)) {
 			if (!v) {
 				if (i + 1 >= argc || !*argv[i + 1]) {
-					snprintf(err, errsize, "%s needs a value", a);
+					snprintf(err, errsize, _("%s needs a value"), a);
 					return -1;
 				}
 				v = argv[++i];
@@ -195,19 +196,19 @@ int cli_parse(int argc, char **argv, cli_opts *o, char *err, size_t errsize)
 			*slot = v;
 			slot = NULL;
 		} else {
-			snprintf(err, errsize, "unknown option '%s'", a);
+			snprintf(err, errsize, _("unknown option '%s'"), a);
 			return -1;
 		}
 		if (slot) {
 			if (!v) {
 				if (i + 1 >= argc) {
-					snprintf(err, errsize, "%s needs a file name", a);
+					snprintf(err, errsize, _("%s needs a file name"), a);
 					return -1;
 				}
 				v = argv[++i];
 			}
 			if (!*v) {
-				snprintf(err, errsize, "%s needs a file name", a);
+				snprintf(err, errsize, _("%s needs a file name"), a);
 				return -1;
 			}
 			*slot = v;

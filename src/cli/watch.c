@@ -110,8 +110,9 @@ int cmd_free(const cli_opts *o)
 	    pd_render_free_text(ports, n, skips, ns, &text);
 	ex = emit(r, text);
 	if (ex == EXIT_OK && n < (size_t)count) {
-		cli_error(_("found %zu free port(s) of %ld in %ld-%ld"), n, count, lo,
-		          hi);
+		cli_error(ngettext("found %zu free port of %ld in %ld-%ld",
+		                   "found %zu free ports of %ld in %ld-%ld", n),
+		          n, count, lo, hi);
 		ex = EXIT_UNAVAILABLE;
 	}
 out:

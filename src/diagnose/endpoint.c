@@ -238,9 +238,11 @@ static int report_holders(pd_diag_ctx *c, const pd_endpoint *ep,
 			return PD_ENOMEM;
 		f = n_ev ?
 		    pd__finding(c, PD_F_HTTP_SYS, ep,
-		                _("%s is held by http.sys (PID 4, \"System\") for "
-		                  "%zu URL(s) registered on port %u"), e, n_ev,
-		                ep->port) :
+		                ngettext("%s is held by http.sys (PID 4, \"System\") "
+		                         "for %zu URL registered on port %u",
+		                         "%s is held by http.sys (PID 4, \"System\") "
+		                         "for %zu URLs registered on port %u", n_ev),
+		                e, n_ev, ep->port) :
 		    pd__finding(c, PD_F_HTTP_SYS, ep,
 		                _("%s is held by http.sys (PID 4, \"System\"): a URL "
 		                  "reservation of IIS, WinRM, WSDAPI or another "
@@ -304,11 +306,16 @@ static int report_registered(pd_diag_ctx *c, const pd_endpoint *ep,
 			return PD_ENOMEM;
 		if (n_ev) {
 			f = pd__finding(c, PD_F_HTTP_SYS, ep,
-			                _("%zu URL(s) are registered with http.sys on "
-			                  "port %u (`netsh http show servicestate`): "
-			                  "http.sys (PID 4, \"System\") listens on it on "
-			                  "every address, though no socket list here "
-			                  "confirms it"), n_ev, ep->port);
+			                ngettext("%zu URL is registered with http.sys on "
+			                         "port %u (`netsh http show servicestate`): "
+			                         "http.sys (PID 4, \"System\") listens on it "
+			                         "on every address, though no socket list "
+			                         "here confirms it",
+			                         "%zu URLs are registered with http.sys on "
+			                         "port %u (`netsh http show servicestate`): "
+			                         "http.sys (PID 4, \"System\") listens on it "
+			                         "on every address, though no socket list "
+			                         "here confirms it", n_ev), n_ev, ep->port);
 			if (!f) {
 				free(ev);
 				return PD_ENOMEM;
@@ -522,9 +529,13 @@ int pd__diagnose_endpoint(pd_diag_ctx *c, const pd_endpoint *ep, bool required,
 	}
 	if (n_tw && !has_finding(c->res, PD_F_TIME_WAIT)) {
 		f = pd__finding(c, PD_F_TIME_WAIT, ep,
-		                _("%zu connection(s) on port %u are in TIME_WAIT: "
-		                  "servers that set SO_REUSEADDR bind anyway, others "
-		                  "fail for up to a minute"), n_tw, ep->port);
+		                ngettext("%zu connection on port %u is in TIME_WAIT: "
+		                         "servers that set SO_REUSEADDR bind anyway, "
+		                         "others fail for up to a minute",
+		                         "%zu connections on port %u are in TIME_WAIT: "
+		                         "servers that set SO_REUSEADDR bind anyway, "
+		                         "others fail for up to a minute", n_tw),
+		                n_tw, ep->port);
 		if (!f || attach_sockets(f, tw, n_tw) < 0)
 			goto out;
 	}

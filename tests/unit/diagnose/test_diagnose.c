@@ -394,7 +394,7 @@ static void test_holders_with_netsh(void **state)
 	assert_int_equal(f->http_regs[0], 1);
 	assert_int_equal(f->http_regs[1], 2);
 	assert_int_equal(f->n_proxy_rules, 0);
-	assert_non_null(strstr(f->message, "2 URL(s) registered on port 80"));
+	assert_non_null(strstr(f->message, "2 URLs registered on port 80"));
 	text = render(r);
 	assert_non_null(strstr(text, "registered URL: http://+:80/Reports/  by "
 	                             "ReportingServicesService.exe (pid 2100"));
