@@ -55,28 +55,29 @@ static void test_padded(void **state)
 
 static void test_match(void **state)
 {
+	static const struct {
+		const char *name, *want; /* want NULL: no catalog, English */
+	} cases[] = {
+		{"zh_CN", "zh_CN"}, {"zh_CN.UTF-8", "zh_CN"},
+		{"zh_CN.GB18030", "zh_CN"}, {"zh-CN", "zh_CN"},
+		{"zh-Hans-CN", "zh_CN"}, {"zh-hans", "zh_CN"}, {"zh_SG", "zh_CN"},
+		{"zh", "zh_CN"}, {"en", "en"}, {"en_US.UTF-8", "en"}, {"C", "en"},
+		{"C.UTF-8", "en"}, {"POSIX", "en"},
+		/* Traditional Chinese has no catalog; nor has French. */
+		{"zh_TW", NULL}, {"zh-Hant-TW", NULL}, {"zh_HK.UTF-8", NULL},
+		{"zhx", NULL}, {"fr_FR", NULL}, {"", NULL}, {NULL, NULL},
+	};
+	size_t i;
+
 	(void)state;
-	assert_string_equal(pd_i18n_match("zh_CN"), "zh_CN");
-	assert_string_equal(pd_i18n_match("zh_CN.UTF-8"), "zh_CN");
-	assert_string_equal(pd_i18n_match("zh_CN.GB18030"), "zh_CN");
-	assert_string_equal(pd_i18n_match("zh-CN"), "zh_CN");
-	assert_string_equal(pd_i18n_match("zh-Hans-CN"), "zh_CN");
-	assert_string_equal(pd_i18n_match("zh-hans"), "zh_CN");
-	assert_string_equal(pd_i18n_match("zh_SG"), "zh_CN");
-	assert_string_equal(pd_i18n_match("zh"), "zh_CN");
-	assert_string_equal(pd_i18n_match("en"), "en");
-	assert_string_equal(pd_i18n_match("en_US.UTF-8"), "en");
-	assert_string_equal(pd_i18n_match("C"), "en");
-	assert_string_equal(pd_i18n_match("C.UTF-8"), "en");
-	assert_string_equal(pd_i18n_match("POSIX"), "en");
-	/* Traditional Chinese has no catalog; nor has French. */
-	assert_null(pd_i18n_match("zh_TW"));
-	assert_null(pd_i18n_match("zh-Hant-TW"));
-	assert_null(pd_i18n_match("zh_HK.UTF-8"));
-	assert_null(pd_i18n_match("zhx"));
-	assert_null(pd_i18n_match("fr_FR"));
-	assert_null(pd_i18n_match(""));
-	assert_null(pd_i18n_match(NULL));
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *got = pd_i18n_match(cases[i].name);
+
+		if (cases[i].want)
+			assert_string_equal(got, cases[i].want);
+		else
+			assert_null(got);
+	}
 }
 
 /* Without a catalog chosen (the environment of the test is C), messages
