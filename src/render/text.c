@@ -430,7 +430,9 @@ void pd__put_notes(pd_buf *b, const pd_snapshot *s, const pd_render_opts *o)
 		pd_buf msg;
 
 		pd_buf_init(&msg, 0);
-		pd__put_safe(&msg, s->notes[i].message ? s->notes[i].message :
+		/* A note recorded in English (a replayed snapshot) is shown
+		 * translated when the catalog has its text. */
+		pd__put_safe(&msg, s->notes[i].message ? _(s->notes[i].message) :
 		             s->notes[i].code, 0);
 		pd_buf_puts(b, _("note: "));
 		pd__put_colored(b, o, "\033[2m", msg.data ? msg.data : "");

@@ -22,6 +22,7 @@
  * fails the probe.  The bytes go to the pure parsers in src/core
  * (docker/http.c, docker/api.c).
  */
+#include "core/i18n.h"
 #include "engine.h"
 
 #include <dirent.h>
@@ -396,8 +397,8 @@ static size_t pick_endpoints(pd_snapshot *s, endpoint *eps, int *rc)
 	if (dh && *dh) {
 		r = parse_url(dh, &eps[0], why, sizeof(why));
 		if (r < 0) {
-			note(s, rc, "DOCKER_HOST=%s cannot be used: %s; containers are "
-			     "not named", dh, why);
+			note(s, rc, _("DOCKER_HOST=%s cannot be used: %s; containers are "
+			     "not named"), dh, why);
 			return 0;
 		}
 		eps[0].from = "DOCKER_HOST";
@@ -411,7 +412,7 @@ static size_t pick_endpoints(pd_snapshot *s, endpoint *eps, int *rc)
 	if (r == 0) {
 		r = parse_url(host, &eps[0], why, sizeof(why));
 		if (r < 0)
-			note(s, rc, "docker context %s (%s) cannot be used: %s", name,
+			note(s, rc, _("docker context %s (%s) cannot be used: %s"), name,
 			     host, why);
 		snprintf(eps[0].from_buf, sizeof(eps[0].from_buf), "docker context %s",
 		         name);
@@ -421,8 +422,8 @@ static size_t pick_endpoints(pd_snapshot *s, endpoint *eps, int *rc)
 		return r < 0 ? 0 : 1;
 	}
 	if (r == PD_EINVAL) {
-		note(s, rc, "the current docker context %s does not exist; trying "
-		     "the usual engine sockets", name);
+		note(s, rc, _("the current docker context %s does not exist; trying "
+		     "the usual engine sockets"), name);
 		free(name);
 	}
 	k = pd__engine_defaults(urls, MAX_ENDPOINTS);
@@ -453,15 +454,15 @@ int pd__engine_collect(pd_snapshot *s)
 		else if (r == 0)
 			answered++;
 		else if (!(r == PD_ENOENT && strcmp(eps[i].from, "default") == 0))
-			note(s, &rc, "the container engine at %s (%s) did not answer: "
-			     "%s; containers are not named", eps[i].url, eps[i].from,
+			note(s, &rc, _("the container engine at %s (%s) did not answer: "
+			     "%s; containers are not named"), eps[i].url, eps[i].from,
 			     why);
 	}
 	/* Usual sockets that refuse (left behind by a stopped engine) count
 	 * as absent. */
 	if (rc == 0 && !answered && s->n_notes == notes)
-		note(s, &rc, "no Docker or Podman engine found (DOCKER_HOST unset, "
-		     "no engine socket answers); containers are not named");
+		note(s, &rc, _("no Docker or Podman engine found (DOCKER_HOST unset, "
+		     "no engine socket answers); containers are not named"));
 	s->engine_status = answered ? 1 : 0;
 	return rc;
 }

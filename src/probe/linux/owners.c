@@ -67,6 +67,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "core/i18n.h"
 #include "linux.h"
 #include "procfs/procfs.h"
 
@@ -399,18 +400,26 @@ static int finish(pd__owners *c)
 	if (!root) {
 		r = pd_snapshot_add_note(
 		    c->s, "not_root",
-		    "not running as root: the processes of other users cannot be "
-		    "inspected, so some owners are unknown; rerun as root");
+		    _("not running as root: the processes of other users cannot be "
+		    "inspected, so some owners are unknown; rerun as root"));
 		if (r < 0)
 			return r;
 	}
 	if (n_unknown > 0 && c->n_denied > 0) {
-		char msg[200];
+		char msg[300];
+		int k = snprintf(msg, sizeof(msg),
+		                 ngettext("%zu process could not be inspected "
+		                          "(first: PID %d); ",
+		                          "%zu processes could not be inspected "
+		                          "(first: PID %d); ", c->n_denied),
+		                 c->n_denied, c->first_denied);
 
-		snprintf(msg, sizeof(msg),
-		         "%zu processes could not be inspected (first: PID %d); "
-		         "%zu sockets may be held by one of them",
-		         c->n_denied, c->first_denied, n_unknown);
+		if (k < 0 || (size_t)k >= sizeof(msg))
+			k = 0;
+		snprintf(msg + k, sizeof(msg) - (size_t)k,
+		         ngettext("%zu socket may be held by one of them",
+		                  "%zu sockets may be held by one of them",
+		                  n_unknown), n_unknown);
 		r = pd_snapshot_add_note(c->s, "owners_denied", msg);
 		if (r < 0)
 			return r;
@@ -513,7 +522,7 @@ int pd__linux_owners(pd_snapshot *s, const pd_probe_opts *opts)
 	if (c.procfd < 0) {
 		s->owners_partial = true;
 		r = pd_snapshot_add_note(s, "proc_unreadable",
-		                         "/proc could not be read: owners unknown");
+		                         _("/proc could not be read: owners unknown"));
 		goto out;
 	}
 	r = walk(&c);

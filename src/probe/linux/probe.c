@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/i18n.h"
 #include "probe/engine/engine.h"
 #include "linux.h"
 #include "procfs/procfs.h"
@@ -261,7 +262,7 @@ static int read_sysctls(pd_snapshot *s)
 			goto out;
 	} else {
 		r = note(s, "sysctl_unreadable", "%s",
-		         "net.ipv4.ip_local_port_range could not be read");
+		         _("net.ipv4.ip_local_port_range could not be read"));
 		if (r < 0)
 			goto out;
 	}
@@ -494,8 +495,8 @@ static int collect_sockets(pd_snapshot *s, const pd_probe_opts *opts,
 				continue;
 			}
 			r = note(s, "netlink_failed",
-			         "sock_diag %s: %s; read /proc/net/%s instead (no "
-			         "v6only, cgroup, device or bound-only sockets)",
+			         _("sock_diag %s: %s; read /proc/net/%s instead (no "
+			         "v6only, cgroup, device or bound-only sockets)"),
 			         what, detail, what);
 			if (r < 0)
 				return r;

@@ -19,6 +19,7 @@
  * netsh.exe in the system directory.  Tests use a stand-in that prints a
  * recorded output.
  */
+#include "core/i18n.h"
 #include "win.h"
 
 #include <stdio.h>
@@ -344,8 +345,8 @@ static int apply_reg_range(pd_snapshot *snap, const pd_range *r,
 		return pd_snapshot_add_range(&snap->excluded, &snap->n_excluded, r);
 	return pd_snapshot_add_note(
 		snap, "excluded_registry_mismatch",
-		"an administered port exclusion in the registry is not listed by "
-		"netsh");
+		_("an administered port exclusion in the registry is not listed by "
+		"netsh"));
 }
 
 /* Read-only look at the undocumented registry key; a key that is missing or
@@ -398,20 +399,20 @@ static int tally_notes(pd_snapshot *snap, const tally *t)
 		rc = pd_snapshot_add_note(
 			snap, "netsh_failed",
 			t->last_err == PD_ETIMEDOUT
-				? "netsh did not answer in time; port ranges are incomplete"
+				? _("netsh did not answer in time; port ranges are incomplete")
 			: t->last_err == PD_ENOENT
-				? "netsh could not be started; port ranges are unknown"
-				: "netsh output could not be read; port ranges are "
-				  "incomplete");
+				? _("netsh could not be started; port ranges are unknown")
+				: _("netsh output could not be read; port ranges are "
+				  "incomplete"));
 	if (rc == 0 && t->empty > 0)
 		rc = pd_snapshot_add_note(
 			snap, "netsh_empty",
-			"netsh printed nothing for some range queries (Wine's netsh "
-			"does this); those ranges are unknown");
+			_("netsh printed nothing for some range queries (Wine's netsh "
+			"does this); those ranges are unknown"));
 	if (rc == 0 && t->rejected > 0)
 		rc = pd_snapshot_add_note(
 			snap, "netsh_unrecognised",
-			"netsh output was not recognised for some range queries");
+			_("netsh output was not recognised for some range queries"));
 	return rc;
 }
 

@@ -19,6 +19,7 @@
  * another socket holds the wildcard (0.0.0.0:P), unlike Linux; the test
  * reports what Windows does, and diagnose reads the socket list as well.
  */
+#include "core/i18n.h"
 #include "win.h"
 #include "probe/engine/engine.h"
 
@@ -282,7 +283,7 @@ int pd_probe_collect(const pd_probe_opts *opts, char *err, size_t errsize,
 		goto out;
 	if (rc < 0) {
 		rc = pd_snapshot_add_note(snap, "process_list_failed",
-		                          "the process list could not be read");
+		                          _("the process list could not be read"));
 		if (rc < 0)
 			goto out;
 	}

@@ -8,6 +8,7 @@
  * opts->ports and opts->listeners.  A pid of 0 means the owner is not known:
  * real Windows reports it for TIME_WAIT rows, and Wine for every row.
  */
+#include "core/i18n.h"
 #include "win.h"
 
 #include <iphlpapi.h>
@@ -275,10 +276,10 @@ static int one_table(ctx *c, bool tcp, ULONG af)
 		/* A missing table (no IPv6 stack) costs a note, not the run. */
 		return pd_snapshot_add_note(
 			c->snap, "socket_table_failed",
-			tcp ? (af == AF_INET ? "the IPv4 TCP table could not be read"
-			                     : "the IPv6 TCP table could not be read")
-			    : (af == AF_INET ? "the IPv4 UDP table could not be read"
-			                     : "the IPv6 UDP table could not be read"));
+			tcp ? (af == AF_INET ? _("the IPv4 TCP table could not be read")
+			                     : _("the IPv6 TCP table could not be read"))
+			    : (af == AF_INET ? _("the IPv4 UDP table could not be read")
+			                     : _("the IPv6 UDP table could not be read")));
 	}
 	rc = tcp ? walk_tcp(c, af, buf) : walk_udp(c, af, buf);
 	free(buf);
@@ -324,8 +325,8 @@ int pd__win_sockets(const pd_probe_opts *opts, pd_snapshot *snap,
 		snap->owners_partial = true;
 		rc = pd_snapshot_add_note(
 			snap, "owner_pid_unknown",
-			"some sockets were listed without an owning process id "
-			"(TIME_WAIT rows, or a system that does not report owners)");
+			_("some sockets were listed without an owning process id "
+			"(TIME_WAIT rows, or a system that does not report owners)"));
 	}
 	return rc;
 }

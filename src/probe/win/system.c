@@ -7,6 +7,7 @@
  * exist is a firm 0; a service manager we cannot open leaves -1, because
  * "not seen" is then not "absent".
  */
+#include "core/i18n.h"
 #include "win.h"
 
 #include <iphlpapi.h>
@@ -88,8 +89,8 @@ int pd__win_addrs(pd_snapshot *snap)
 		return rc;
 	if (rc < 0)
 		return pd_snapshot_add_note(snap, "addresses_failed",
-		                            "the interface addresses could not be "
-		                            "read");
+		                            _("the interface addresses could not be "
+		                            "read"));
 	for (ad = list; ad && rc == 0; ad = ad->Next) {
 		IP_ADAPTER_UNICAST_ADDRESS *u;
 		char *name = pd__win_utf8(ad->FriendlyName, -1);
