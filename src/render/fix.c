@@ -360,15 +360,26 @@ int pd_render_plans_json(const char *kind, const pd_plan *const *plans,
 
 /* ------------------------------------------------------------ watch */
 
+/* The events of watch (src/cli/watch.c), marked for translation: the text
+ * shows them in the user's language, the JSON keeps the codes. */
+static const char *const watch_events[] = {
+	/* TRANSLATORS: watch events, after "TIME TARGET: "; "taken" is
+	 * followed by who holds the port, "reserved" and "unreserved" by the
+	 * range, "dynamic_range" by "OLD -> NEW" dynamic port ranges. */
+	N_("taken"), N_("free"), N_("released"), N_("reserved"),
+	N_("unreserved"), N_("dynamic_range"),
+};
+
 int pd_render_watch_text(const pd_watch_event *e, char **ret)
 {
 	char t[40];
 	pd_buf b;
 
+	(void)watch_events;
 	pd_buf_init(&b, 0);
 	pd__format_time(e->time, t, sizeof(t));
 	pd_buf_printf(&b, "%s %s: %s", t, e->target ? e->target : "-",
-	              e->event);
+	              e->event ? _(e->event) : "-");
 	if (e->detail) {
 		pd_buf_puts(&b, " ");
 		pd__put_safe(&b, e->detail, 0);
