@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/i18n.h"
 #include "probe.h"
 
 int pd_probe_read_file(const char *path, size_t max, char *err,
@@ -40,17 +41,17 @@ int pd_probe_read_file(const char *path, size_t max, char *err,
 		len += n;
 		if (len > max) {
 			if (max >= (1u << 20))
-				snprintf(err, errsize, "%s: larger than %zu MiB", path,
+				snprintf(err, errsize, _("%s: larger than %zu MiB"), path,
 				         max >> 20);
 			else
-				snprintf(err, errsize, "%s: larger than %zu bytes", path,
+				snprintf(err, errsize, _("%s: larger than %zu bytes"), path,
 				         max);
 			r = PD_ETOOBIG;
 			break;
 		}
 		if (n == 0) {
 			if (ferror(f)) {
-				snprintf(err, errsize, "%s: read error", path);
+				snprintf(err, errsize, _("%s: read error"), path);
 				r = PD_EIO;
 			}
 			break;
