@@ -81,6 +81,14 @@ int cli_parse(int argc, char **argv, cli_opts *o, char *err, size_t errsize);
  * (read from argv here, before anything is printed), else the
  * environment; -1 with err for an unknown --lang. */
 int cli_lang_init(int argc, char **argv, char *err, size_t errsize);
+/* Machine output (--json, snapshot): English messages, UTF-8 bytes. */
+void cli_lang_machine_output(void);
+/* Standard output and error convert UTF-8 to the charset cs from now on
+ * (src/cli/charset.c); -1 when cs cannot hold Chinese or the C library
+ * cannot wrap a stream (nothing changed then). */
+int cli_charset_convert(const char *cs);
+/* Back to writing UTF-8 unconverted. */
+void cli_charset_restore(void);
 void cli_usage(const char *command, bool to_stderr);
 
 /* Output: writes a whole document to stdout, or says why it could not

@@ -10,11 +10,13 @@
  * Text inside portdoctor is UTF-8 from end to end: the library formats
  * messages and the renderers check and escape outside text as UTF-8
  * (src/core/sanitize.c), so gettext must hand out UTF-8.  A locale whose
- * charset is not UTF-8 (zh_CN.GB18030, en_US.ISO-8859-1) therefore gets
- * English, which every charset shows, rather than bytes its terminal
- * would turn into mojibake.  An explicit --lang zh_CN in the C locale
- * (whose "charset" is ASCII: usually no locale set at all, as in a
- * container, not an ASCII terminal) gets UTF-8.
+ * charset is not UTF-8 but holds Chinese (zh_CN.GB18030, zh_CN.GBK) gets
+ * its own bytes: standard output and error convert on the way out
+ * (charset.c).  One that cannot hold Chinese (en_US.ISO-8859-1) gets
+ * English, rather than bytes its terminal would turn into mojibake.  An
+ * explicit --lang zh_CN in the C locale (whose "charset" is ASCII:
+ * usually no locale set at all, as in a container, not an ASCII
+ * terminal) gets UTF-8.
  */
 #include <locale.h>
 #include <stdbool.h>
@@ -155,8 +157,8 @@ static void choose(const char *lang)
 	cs = nl_langinfo(CODESET);
 	if (strcmp(cs, "UTF-8") == 0)
 		return;
-	if (lang && (strcmp(cs, "ANSI_X3.4-1968") == 0 ||
-	             strcmp(cs, "ASCII") == 0))
+	if ((lang && (strcmp(cs, "ANSI_X3.4-1968") == 0 ||
+	              strcmp(cs, "ASCII") == 0)) || cli_charset_convert(cs) == 0)
 		bind_textdomain_codeset(PD_PACKAGE, "UTF-8");
 	else
 		pd_i18n_force_english(true);
@@ -168,6 +170,12 @@ static void choose(const char *lang)
 	(void)lang;
 }
 #endif
+
+void cli_lang_machine_output(void)
+{
+	pd_i18n_force_english(true);
+	cli_charset_restore();
+}
 
 int cli_lang_init(int argc, char **argv, char *err, size_t errsize)
 {

@@ -29,7 +29,7 @@ int main(int argc, char **argv)
 	/* JSON is the same in every language: its messages are English (a
 	 * snapshot is JSON too, and its notes are kept for replay). */
 	if (o.json || strcmp(o.command, "snapshot") == 0)
-		pd_i18n_force_english(true);
+		cli_lang_machine_output();
 	if (o.version) {
 		ex = cli_write_stdout("portdoctor " PD_VERSION "\n") < 0 ? EXIT_PROBE :
 		     EXIT_OK;
