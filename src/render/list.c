@@ -184,6 +184,9 @@ static void put_windows_context(pd_buf *b, const pd_snapshot *s)
 	}
 	if (!known)
 		return;
+	/* TRANSLATORS: each %s is one of running/stopped/unknown,
+	 * present/absent, installed/not installed; the last one says whether
+	 * portdoctor runs elevated. */
 	pd_buf_printf(b, _("Windows: WinNAT %s, Hyper-V %s, WSL %s, Docker "
 	                   "Desktop %s; %s\n"), _(st[0][v[0]]), _(st[1][v[1]]),
 	              _(st[1][v[2]]), _(st[2][v[3]]),
@@ -249,6 +252,8 @@ static void put_common_port(pd_buf *b, pd_buf *free_list, const pd_snapshot *s,
 	if (f->code == PD_F_IN_USE && f->n_sockets) {
 		const pd_socket *sk = &s->sockets[f->sockets[0]];
 
+		/* TRANSLATORS: a line of the doctor report, put together as
+		 * "PORT in use by OWNER (pid N) on ADDRESS:PORT". */
 		pd__put_colored(b, o, "\033[33m", _("in use"));
 		pd_buf_puts(b, _(" by "));
 		pd__put_owner_short(b, s, sk);
