@@ -248,6 +248,35 @@ static bool host_name_ok(const char *s, size_t n)
 }
 
 
+/* A dotted host with parts blanked out before pasting: "xxx.247.131.221",
+ * "xx.xx.xx.106.106", "**.**.***.**".  Each part is digits or only x / *
+ * / #, at least one part is blanked, at least three parts. */
+static bool redacted(const char *s, size_t n)
+{
+	size_t parts = 1, i = 0;
+	bool blank = false;
+	if (n < 5)
+		return false;
+	while (i < n) {
+		size_t st = i;
+		bool dig = true, red = true;
+		for (; i < n && s[i] != '.'; i++) {
+			dig &= is_digit((unsigned char)s[i]);
+			red &= s[i] == 'x' || s[i] == 'X' || s[i] == '*' || s[i] == '#';
+		}
+		if (i == st || !(dig || red))
+			return false;
+		blank |= red;
+		if (i < n) {
+			i++;
+			parts++;
+			if (i == n)
+				return false;
+		}
+	}
+	return blank && parts >= 3;
+}
+
 /* Host text -> canonical form.  names: accept any host name, else only
  * "localhost".  Returns H_ADDR, H_ALL ("", "*", "+", "<null>") or H_NONE. */
 static int canon_host(const char *s, size_t n, bool names, char *out)
@@ -256,8 +285,9 @@ static int canon_host(const char *s, size_t n, bool names, char *out)
 	size_t z = n;
 
 	if (n == 0 || (n == 1 && (s[0] == '*' || s[0] == '+')) ||
-	    (n == 6 && memcmp(s, "<null>", 6) == 0))
-		return H_ALL;
+	    (n == 6 && memcmp(s, "<null>", 6) == 0) || (n == 4 && memcmp(s, "null", 4) == 0) ||
+	    (n == 9 && memcmp(s, "undefined", 9) == 0))
+		return H_ALL; /* Node prints null when listen() was given no host */
 	if (n >= PD_ADDR_STRLEN - 8)
 		return H_NONE;
 	if (parse_v4(s, n, b)) {
@@ -288,6 +318,15 @@ static int canon_host(const char *s, size_t n, bool names, char *out)
 	return H_NONE;
 }
 
+/* Canonical host text that is a name other than "localhost". */
+static bool host_is_name(const char *a)
+{
+	uint8_t b[16];
+	size_t n = strlen(a);
+	return strcmp(a, "localhost") != 0 && !parse_v4(a, n, b) &&
+	       !parse_v6(a, strchr(a, '%') ? (size_t)(strchr(a, '%') - a) : n, b);
+}
+
 /* Digits at s[i..n) as a port.  *ret_end past them; -1 if none or out of
  * range (0 included: Docker's container side "0.0.0.0:0"). */
 static int read_port(const char *s, size_t i, size_t n, size_t *ret_end)
@@ -313,6 +352,7 @@ typedef struct leadin {
 	const char *pat;
 	pd_proto proto;
 	pd_family family;
+	bool prop; /* a property key: the host is given, not bound to */
 } leadin;
 
 static const leadin leadins[] = {
@@ -329,6 +369,10 @@ static const leadin leadins[] = {
 	{"bind", 0, 0}, {"bind(", 0, 0}, {"bind((", 0, 0}, {"listen on", 0, 0},
 	{"listening socket", 0, 0}, {"on address", 0, 0}, {"to address", 0, 0},
 	{"address", 0, 0}, {"for", 0, 0}, {"listen", 0, 0},
+	/* properties in error objects, option dumps and call arguments */
+	{"address:", 0, 0, true}, {"hostname:", 0, 0, true}, {"host:", 0, 0, true},
+	{"bindip:", 0, 0, true}, {"on ip:", 0, 0, true}, {"host=", 0, 0, true},
+	{"hostname=", 0, 0, true},
 };
 
 /* Lead-in verb right before s[off]?  Fills c->lead and the protocol. */
@@ -338,6 +382,7 @@ static bool find_leadin(const char *s, size_t lo, size_t off, cand *c)
 		size_t st;
 		if (pd__ends_with(s, lo, off, leadins[k].pat, &st)) {
 			c->lead = st;
+			c->prop = leadins[k].prop;
 			if (leadins[k].proto && !c->proto) {
 				c->proto = leadins[k].proto;
 				c->family = leadins[k].family;
@@ -411,15 +456,18 @@ static bool node_token(const char *s, size_t i, size_t n, cand *c)
 {
 	size_t j = i, m, a, b, k;
 	bool quoted = false, colon_form = false;
-	bool udp = pd__pmatch(s + i, n - i, "bind E") > 0;
+	bool udp = lc((unsigned char)s[i]) == 'b';
 	size_t texts_n;
 	const pd_oserror_text *tx = pd_oserror_texts(&texts_n);
 
 	j += udp ? 5 : 7;
-	if (j >= n || s[j] != 'E')
+	for (k = j; k < n && s[k] >= 'A' && s[k] <= 'Z'; k++)
+		;
+	/* A libuv code: "listen EACCES", "listen UNKNOWN" (not "bind UNIX socket"). */
+	if (k - j < 4 || (k < n && is_word((unsigned char)s[k])) ||
+	    (s[j] != 'E' && !(k - j == 7 && memcmp(s + j, "UNKNOWN", 7) == 0)))
 		return false;
-	while (j < n && s[j] >= 'A' && s[j] <= 'Z')
-		j++;
+	j = k;
 	if (j < n && s[j] == ':')
 		j++, colon_form = true;
 	while (j < n && s[j] == ' ')
@@ -432,10 +480,23 @@ static bool node_token(const char *s, size_t i, size_t n, cand *c)
 		}
 	while (j < n && s[j] == ' ')
 		j++;
+	/* "listen UNKNOWN: unknown error ffff::1:8000": a description the
+	 * table does not know, in lower case, then the address. */
+	while (colon_form && j < n && s[j] >= 'a' && s[j] <= 'z') {
+		for (k = j; k < n && s[k] >= 'a' && s[k] <= 'z'; k++)
+			;
+		if (k >= n || s[k] != ' ' || k + 1 >= n || is_blank((unsigned char)s[k + 1]) ||
+		    s[k + 1] == '{')
+			break;
+		j = k + 1;
+	}
 	a = j;
 	while (j < n && !is_blank((unsigned char)s[j]) && s[j] != ',')
 		j++;
 	b = j;
+	while (b > a && (s[b - 1] == ';' || s[b - 1] == '.' || s[b - 1] == ')' ||
+	                 s[b - 1] == '`'))
+		b--;
 	if (b > a && (s[a] == '"' || s[a] == '\'') && b - a >= 2 && s[b - 1] == s[a]) {
 		quoted = true;
 		a++;
@@ -528,6 +589,115 @@ static bool source_file(const char *s, size_t n)
 	return false;
 }
 
+/* Is the quote at s[q] the opening one ("listen \":8080\"", not the end
+ * of a JSON key as in "\"file_line\":245")? */
+static bool opening_quote(const char *s, size_t lo, size_t q)
+{
+	unsigned char b = q > lo ? (unsigned char)s[q - 1] : ' ';
+	return q == lo || is_blank(b) || b == '(' || b == '[' || b == '{' || b == '=' ||
+	       b == ',' || b == ':';
+}
+
+/* An IPv6 address without brackets at s[i], maybe with ":port" glued on:
+ * Redis "socket ::1:6379: bind", Node ":::3000", Java "0:0:0:0:0:0:0:0:8080".
+ * The last group is a port when the text is no address without it, or when
+ * a bind verb comes before or a ':' after ("::1:6379:"). */
+static bool v6_at(const char *s, size_t lo, size_t i, size_t n, cand *c)
+{
+	uint8_t b[16];
+	size_t j = i, colons = 0, q = 0, e;
+	bool dbl = false, whole, split = false, lead;
+	int port = -1;
+
+	while (j < n && j - i < 60 && (is_hex((unsigned char)s[j]) || s[j] == ':' || s[j] == '.')) {
+		if (s[j] == ':') {
+			colons++;
+			dbl |= j > i && s[j - 1] == ':';
+			q = j;
+		}
+		j++;
+	}
+	while (j > i && (s[j - 1] == '.' || s[j - 1] == ':'))
+		j--; /* "on ::." ends a sentence; "::1:6379:" a Go prefix */
+	if (colons < 2 || (!dbl && colons < 7) || j <= i)
+		return false;
+	whole = parse_v6(s + i, j - i, b);
+	if (q > i && q < j && parse_v6(s + i, q - i, b)) {
+		port = read_port(s, q + 1, j, &e);
+		split = port > 0 && e == j && j - q > 2;
+		for (size_t k = q + 1; split && k < j; k++)
+			split = is_digit((unsigned char)s[k]);
+	}
+	if (!whole && !split)
+		return false;
+	memset(c, 0, sizeof(*c));
+	c->off = i;
+	c->port = -1;
+	lead = find_leadin(s, lo, i, c);
+	if (split && (!whole || lead || (j < n && s[j] == ':'))) {
+		parse_v6(s + i, q - i, b);
+		c->port = port;
+		c->port_form = true;
+	} else {
+		parse_v6(s + i, j - i, b);
+	}
+	fmt_v6(b, c->addr);
+	c->host = H_ADDR;
+	c->end = j;
+	finish_cand(s, lo, c, true);
+	return c->score > 0;
+}
+
+/* A redacted host with its port: "xxx.247.131.221:80", "**.**.***.**:7777". */
+static bool redacted_at(const char *s, size_t lo, size_t i, size_t n, cand *c)
+{
+	size_t j = i;
+	while (j < n && j - i < 64 && (is_alnum((unsigned char)s[j]) || s[j] == '.' ||
+	                               s[j] == '*' || s[j] == '#'))
+		j++;
+	if (!redacted(s + i, j - i))
+		return false;
+	memset(c, 0, sizeof(*c));
+	c->off = i;
+	c->host = H_HIDDEN;
+	c->end = j;
+	c->port = colon_port(s, j, n, c);
+	c->port_form = c->port > 0;
+	finish_cand(s, lo, c, true);
+	return c->score > 0;
+}
+
+/* A libp2p multiaddr: "/ip4/127.0.0.1/tcp/5001", "/dns/localhost/tcp/8080". */
+static bool multiaddr_at(const char *s, size_t lo, size_t i, size_t n, cand *c)
+{
+	static const char *const fam[] = {"/ip4/", "/ip6/", "/dns/", "/dns4/", "/dns6/"};
+	size_t a = 0, b, m, e;
+	for (size_t k = 0; k < sizeof(fam) / sizeof(fam[0]) && !a; k++)
+		if ((m = pd__pmatch(s + i, n - i, fam[k])))
+			a = i + m;
+	if (!a)
+		return false;
+	for (b = a; b < n && s[b] != '/' && !is_blank((unsigned char)s[b]) && b - a < 64; b++)
+		;
+	memset(c, 0, sizeof(*c));
+	if (b >= n || s[b] != '/' || !(c->host = canon_host(s + a, b - a, true, c->addr)))
+		return false;
+	if (pd__pmatch(s + b, n - b, "/tcp/") == 5)
+		c->proto = PD_PROTO_TCP;
+	else if (pd__pmatch(s + b, n - b, "/udp/") == 5)
+		c->proto = PD_PROTO_UDP;
+	else
+		return false;
+	c->port = read_port(s, b + 5, n, &e);
+	if (c->port <= 0)
+		return false;
+	c->off = i;
+	c->end = e;
+	c->port_form = true;
+	finish_cand(s, lo, c, true);
+	return c->score > 0;
+}
+
 /* One candidate starting at s[i], or false. */
 static bool cand_at(const char *s, size_t lo, size_t i, size_t n, cand *c)
 {
@@ -558,11 +728,14 @@ static bool cand_at(const char *s, size_t lo, size_t i, size_t n, cand *c)
 				;
 			c->host = canon_host(s + a, b - a, true, c->addr);
 		}
-		if (!c->host)
-			return false;
+		if (!c->host || strcmp(c->addr, "unix") == 0)
+			return false; /* Go's HTTP over a unix socket: "http://unix/..." */
 		c->end = b;
 		c->port = colon_port(s, b, n, c);
-		if (c->port < 0 && !(b < n && s[b] == ':'))
+		/* The scheme's port only for an address: "http://unix/forwards" is
+		 * Go's HTTP over a unix socket, not port 80. */
+		if (c->port < 0 && !(b < n && s[b] == ':') &&
+		    (c->host == H_ALL || !host_is_name(c->addr)))
 			c->port = def;
 		c->port_form = c->port > 0;
 		c->proto = lc(ch) == 'u' ? PD_PROTO_UDP : PD_PROTO_TCP;
@@ -588,6 +761,14 @@ static bool cand_at(const char *s, size_t lo, size_t i, size_t n, cand *c)
 	}
 	if (ch == '(' )
 		return tuple_at(s, i, n, c) && (finish_cand(s, lo, c, true), c->score = SC_STRONG, true);
+	if (ch == '/' && !is_word(prev))
+		return multiaddr_at(s, lo, i, n, c);
+	if ((is_hex(ch) || ch == ':') && !is_word(prev) && prev != ':' && prev != '.' &&
+	    v6_at(s, lo, i, n, c))
+		return true;
+	if ((is_alnum(ch) || ch == '*') && !is_word(prev) && prev != '.' && prev != '/' &&
+	    redacted_at(s, lo, i, n, c))
+		return true;
 	if (is_digit(ch) && !is_alnum(prev) && prev != '.' && prev != ':' && prev != '-') {
 		uint8_t b4[4];
 		for (j = i; j < n && (is_digit((unsigned char)s[j]) || s[j] == '.') && j - i < 16; j++)
@@ -605,7 +786,8 @@ static bool cand_at(const char *s, size_t lo, size_t i, size_t n, cand *c)
 		return c->score > 0;
 	}
 	if ((ch == ':' || ch == '*' || ch == '<') &&
-	    (prev == ' ' || prev == '(' || prev == '"' || prev == '\'' || prev == '=' || i == lo)) {
+	    (prev == ' ' || prev == '(' || prev == '=' || i == lo ||
+	     ((prev == '"' || prev == '\'') && opening_quote(s, lo, i - 1)))) {
 		/* Go ":8080", Redis "*:6379", Tomcat "<null>:8080": every address;
 		 * Node ":::3000" is "::" + port. */
 		size_t h = 0;
@@ -666,6 +848,8 @@ static bool cand_at(const char *s, size_t lo, size_t i, size_t n, cand *c)
 	return false;
 }
 
+static void on_host(const char *s, size_t lo, size_t e, size_t n, cand *c);
+
 /* "port 5000", "Port 8443 is in use", "port: 3306", "port [8005]". */
 static bool port_phrase_at(const char *s, size_t lo, size_t i, size_t n, cand *c)
 {
@@ -688,6 +872,72 @@ static bool port_phrase_at(const char *s, size_t lo, size_t i, size_t n, cand *c
 	c->end = e;
 	c->port_form = true;
 	c->score = SC_PORTPHRASE;
+	on_host(s, lo, e, n, c);
+	return true;
+}
+
+/* "port N on ADDR" (OpenSSH "Bind to port 22 on 0.0.0.0 failed", "on ::."):
+ * the host after the port; with a bind verb before "port" it is as sure as
+ * "listen tcp A:P". */
+static void on_host(const char *s, size_t lo, size_t e, size_t n, cand *c)
+{
+	size_t a, b, m = pd__pmatch(s + e, n - e, " on ");
+	if (!m)
+		return;
+	a = e + m;
+	for (b = a; b < n && b - a < 64 && (is_alnum((unsigned char)s[b]) || s[b] == ':' ||
+	                                    s[b] == '.' || s[b] == '%');
+	     b++)
+		;
+	while (b > a && (s[b - 1] == '.' || (s[b - 1] == ':' && b - a > 2)))
+		b--;
+	if (!(c->host = canon_host(s + a, b - a, false, c->addr)))
+		return;
+	c->end = b;
+	c->score = find_leadin(s, lo, c->off, c) ? SC_STRONG : SC_MEDIUM;
+	c->lead = c->lead ? c->lead : c->off;
+}
+
+/* "Listening on 80" (an old Node example), "listen on 8080": the port alone. */
+static bool listening_on_at(const char *s, size_t lo, size_t i, size_t n, cand *c)
+{
+	size_t m, e;
+	int p;
+	if ((i > lo && is_word((unsigned char)s[i - 1])) ||
+	    !((m = pd__pmatch(s + i, n - i, "listening on ")) ||
+	      (m = pd__pmatch(s + i, n - i, "listen on "))))
+		return false;
+	p = read_port(s, i + m, n, &e);
+	if (p <= 0 || (e < n && (s[e] == ':' || s[e] == '.') && e + 1 < n &&
+	               is_alnum((unsigned char)s[e + 1])))
+		return false;
+	memset(c, 0, sizeof(*c));
+	c->off = c->lead = i;
+	c->end = e;
+	c->port = p;
+	c->port_form = true;
+	c->score = SC_PORTPHRASE;
+	return true;
+}
+
+/* Tomcat names a connector after its port: "[Connector[HTTP/1.1-8080]]",
+ * "ProtocolHandler [\"http-nio-8443\"]".  Only on a line naming one. */
+static bool connector_at(const char *s, size_t lo, size_t i, size_t n, cand *c)
+{
+	size_t e;
+	int p;
+	if (s[i] != '-' || i == lo || !is_alnum((unsigned char)s[i - 1]) ||
+	    !(pd__pfind(s, lo, n, "connector", NULL) || pd__pfind(s, lo, n, "protocolhandler", NULL)))
+		return false;
+	p = read_port(s, i + 1, n, &e);
+	if (p <= 0 || e >= n || (s[e] != ']' && s[e] != '"'))
+		return false;
+	memset(c, 0, sizeof(*c));
+	c->off = c->lead = i + 1;
+	c->end = e;
+	c->port = p;
+	c->port_form = true;
+	c->score = SC_STRONG;
 	return true;
 }
 
@@ -697,14 +947,15 @@ size_t pd__scan_cands(const char *s, size_t a, size_t b, cand *cs)
 	for (size_t i = a; i < b && nc < MAX_CANDS; i++) {
 		cand c;
 		if ((s[i] == 'l' || s[i] == 'b') &&
-		    (pd__pmatch(s + i, b - i, "listen E") || pd__pmatch(s + i, b - i, "bind E")) &&
+		    (pd__pmatch(s + i, b - i, "listen ") == 7 || pd__pmatch(s + i, b - i, "bind ") == 5) &&
 		    (i == a || !is_word((unsigned char)s[i - 1])) && node_token(s, i, b, &c)) {
 			add_cand(cs, &nc, &c);
 			i = c.end ? c.end - 1 : i;
 		} else if (cand_at(s, a, i, b, &c)) {
 			add_cand(cs, &nc, &c);
 			i = c.end > i ? c.end - 1 : i;
-		} else if (port_phrase_at(s, a, i, b, &c)) {
+		} else if (port_phrase_at(s, a, i, b, &c) || listening_on_at(s, a, i, b, &c) ||
+		           connector_at(s, a, i, b, &c)) {
 			add_cand(cs, &nc, &c);
 			i = c.end - 1;
 		}

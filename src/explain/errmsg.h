@@ -119,6 +119,9 @@ const pd_oserror_text *pd_oserror_texts(size_t *ret_n);
 /* Length of the match of wording t at text[0..len), or 0. */
 size_t pd_oserror_text_match(const pd_oserror_text *t, const char *text,
                              size_t len);
+/* Is text[0..len) a cut-off start of wording t (not all of it)? */
+bool pd_oserror_text_is_prefix(const pd_oserror_text *t, const char *text,
+                               size_t len);
 /* Leftmost known wording in text[0..len).  Returns the wording or NULL and
  * sets *ret_off / *ret_len (either may be NULL) to the match. */
 const pd_oserror_text *pd_oserror_find_text(const char *text, size_t len,

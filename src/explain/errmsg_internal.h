@@ -48,7 +48,8 @@ bool pd__ends_with(const char *s, size_t lo, size_t end, const char *pat,
 
 /* ------------------------------------------------- endpoint candidates */
 
-enum { H_NONE, H_ADDR, H_ALL };
+/* H_HIDDEN: a host is written but redacted ("xxx.247.131.221", "**.**.***.**"). */
+enum { H_NONE, H_ADDR, H_ALL, H_HIDDEN };
 
 enum { SC_ADDR_ONLY = 10, SC_PORTPHRASE = 20, SC_MEDIUM = 30, SC_STRONG_NOPORT = 40,
        SC_STRONG = 50 };
@@ -56,23 +57,26 @@ enum { SC_ADDR_ONLY = 10, SC_PORTPHRASE = 20, SC_MEDIUM = 30, SC_STRONG_NOPORT =
 typedef struct cand {
 	size_t off, end, lead; /* lead: start of the lead-in verb, or off */
 	int score;
-	int host; /* H_NONE, H_ADDR, H_ALL */
+	int host; /* H_NONE, H_ADDR, H_ALL, H_HIDDEN */
 	char addr[PD_ADDR_STRLEN];
 	int port;
 	bool port_form; /* port comes from an endpoint, not a bare string */
 	pd_proto proto;
 	bool proto_implied;
 	pd_family family;
+	bool prop; /* host given as a property: "address: '::'", "bindIp: ..." */
 } cand;
 
 /* ----------------------------------------------------------- anchors */
 
-enum { AK_OS, AK_NAME, AK_CLASS, AK_FAIL };
+enum { AK_OS, AK_NAME, AK_CLASS, AK_FAIL, AK_CODE /* "[Errno 98]": a number only */ };
 /* Strength of an anchor: STRONG makes a failure alone; CTX needs a socket
  * word or an endpoint in the same line ("Permission denied" alone is any
  * file); VERB needs an endpoint after a bind verb ("bind((" in a Python
  * traceback line, "Failed to create ... socket on address"). */
-enum { ST_VERB = 0, ST_CTX = 1, ST_STRONG = 2 };
+enum { ST_VERB = 0, ST_CTX = 1, ST_STRONG = 2,
+       ST_FAILVERB = 3 /* as ST_VERB; with "listen tcp A:P"-sure endpoint
+                          it is a failure even without a reason */ };
 
 typedef struct anchor {
 	size_t off, end;

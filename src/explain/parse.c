@@ -41,6 +41,7 @@
 #define MAX_ANCHORS 4096
 #define MAX_FAILS 256
 #define FOLD_LINES 12 /* how far a failure without endpoint may join one */
+#define CTX_LINES 8   /* how far a failure without port looks for one */
 
 static char *xstrndup(const char *s, size_t n)
 {
@@ -67,8 +68,8 @@ static const phrase phrases[] = {
 	 PD_ERRCLASS_ADDRESS_NOT_AVAILABLE, ST_STRONG},
 	{"cannot bind on the specified endpoint", AK_CLASS,
 	 PD_ERRCLASS_ADDRESS_NOT_AVAILABLE, ST_STRONG},
-	{"already in use", AK_CLASS, PD_ERRCLASS_IN_USE, ST_CTX},
-	{"is in use", AK_CLASS, PD_ERRCLASS_IN_USE, ST_CTX},
+	{"in use", AK_CLASS, PD_ERRCLASS_IN_USE, ST_CTX}, /* "already in use",
+	                                                   "Connection in use" */
 	{"AddressInUse", AK_CLASS, PD_ERRCLASS_IN_USE, ST_STRONG},
 	{"AddrInUse", AK_CLASS, PD_ERRCLASS_IN_USE, ST_STRONG},
 	{"AddrNotAvailable", AK_CLASS, PD_ERRCLASS_ADDRESS_NOT_AVAILABLE, ST_STRONG},
@@ -88,9 +89,11 @@ static const phrase phrases[] = {
 	{"unable to listen", AK_FAIL, 0, ST_STRONG},
 	{"error while attempting to bind", AK_FAIL, 0, ST_STRONG},
 	{": bind: ", AK_FAIL, 0, ST_STRONG}, /* Go: "listen tcp A:P: bind: ..." */
-	{"failed to create", AK_FAIL, 0, ST_VERB},
-	{"failed to start", AK_FAIL, 0, ST_VERB},
-	{"failed to initialize", AK_FAIL, 0, ST_VERB},
+	{"error: listen ", AK_FAIL, 0, ST_STRONG}, /* Node: "Error: listen UNKNOWN" */
+	{"listen error", AK_FAIL, 0, ST_STRONG},   /* Erlang "register/listen error" */
+	{"failed to create", AK_FAIL, 0, ST_FAILVERB},
+	{"failed to start", AK_FAIL, 0, ST_FAILVERB},
+	{"failed to initialize", AK_FAIL, 0, ST_FAILVERB},
 	{"bind(", AK_FAIL, 0, ST_VERB},
 	{"listen(", AK_FAIL, 0, ST_VERB},
 };
@@ -160,6 +163,105 @@ static size_t sentence_end(const char *s, size_t i, size_t n)
 	return i;
 }
 
+/* An errno or Winsock name at s[i]: "EADDRINUSE", "WSAEACCES", Erlang's
+ * lower-case atoms ("eaddrinuse", "{error,eacces}") and old Node's
+ * misspelt "EACCESS".  The whole word must be the name, in one case. */
+static const pd_oserror *name_at(const char *s, size_t i, size_t n, size_t *ret_end,
+                                 bool *ret_ws)
+{
+	char up[24];
+	size_t j = i;
+	bool lower = s[i] >= 'a' && s[i] <= 'z';
+	const pd_oserror *e;
+
+	while (j < n && j - i < 20 &&
+	       (lower ? (s[j] >= 'a' && s[j] <= 'z') : (s[j] >= 'A' && s[j] <= 'Z'))) {
+		up[j - i] = (char)(lower ? s[j] - 32 : s[j]);
+		j++;
+	}
+	if (j < n && is_word((unsigned char)s[j]))
+		return NULL;
+	up[j - i] = '\0';
+	e = pd_oserror_by_name(up, j - i, ret_ws);
+	if (!e && strcmp(up, "EACCESS") == 0)
+		e = pd_oserror_by_name("EACCES", 6, ret_ws);
+	if (e && lower && *ret_ws)
+		return NULL;
+	*ret_end = j;
+	return e;
+}
+
+/* Python's "[WinError 10048]" / "[Errno 98]" and Rust's "(os error 98)":
+ * the code alone, when the wording after it is garbled or unknown
+ * ("Solo se permite un uso de cada direcci\xe2\x96\x92n"). */
+static const pd_oserror *bracket_code_at(const ctx *c, size_t i, size_t *ret_end, bool *ret_ws)
+{
+	static const char *const pre[] = {"[winerror ", "[errno ", "(os error "};
+	const char *s = c->s;
+	size_t m = 0, j;
+	long v = 0;
+	const pd_oserror *e;
+
+	for (size_t k = 0; k < sizeof(pre) / sizeof(pre[0]) && !m; k++)
+		m = pd__pmatch(s + i, c->n - i, pre[k]);
+	if (!m)
+		return NULL;
+	for (j = i + m; j < c->n && is_digit((unsigned char)s[j]) && j - i - m < 6; j++)
+		v = v * 10 + (s[j] - '0');
+	if (j == i + m || j >= c->n || (s[j] != ']' && s[j] != ')'))
+		return NULL;
+	*ret_ws = v >= 10000 && v < 12000;
+	e = *ret_ws ? pd_oserror_by_code(PD_OSFAM_WINSOCK, (int)v)
+	            : pd_oserror_by_code(PD_OSFAM_LINUX, (int)v);
+	if (!e && !*ret_ws)
+		e = pd_oserror_by_code(PD_OSFAM_BSD, (int)v);
+	*ret_end = j + 1;
+	return e;
+}
+
+/* A line that stops inside a known wording ("bind: address al", a title
+ * cut at 200 characters): the class is taken when every wording the tail
+ * can start has the same class.  At least 8 bytes, from a word start. */
+static void cut_wording(ctx *c, uint32_t l)
+{
+	size_t ntx, b = line_end(c, l), a = c->line_start[l];
+	const pd_oserror_text *tx = pd_oserror_texts(&ntx);
+	const char *s = c->s;
+
+	while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t'))
+		b--;
+	for (size_t i = b > a + 80 ? b - 80 : a; i + 8 <= b; i++) {
+		const pd_oserror_text *hit = NULL;
+		bool same = true;
+		anchor an;
+		if (i > a && (is_alnum((unsigned char)s[i - 1]) || !is_alpha((unsigned char)s[i])))
+			continue;
+		for (size_t k = 0; k < ntx; k++) {
+			if (!pd_oserror_text_is_prefix(&tx[k], s + i, b - i))
+				continue;
+			if (hit && pd_oserror_get(hit->id)->error_class !=
+			               pd_oserror_get(tx[k].id)->error_class)
+				same = false;
+			hit = hit ? hit : &tx[k];
+		}
+		if (!hit)
+			continue;
+		if (!same)
+			return;
+		memset(&an, 0, sizeof(an));
+		an.kind = AK_OS;
+		an.off = i;
+		an.end = b;
+		an.line = l;
+		an.osid = (int8_t)hit->id;
+		an.cls = (uint8_t)pd_oserror_get(hit->id)->error_class;
+		an.winsock = hit->winsock;
+		an.strength = hit->winsock || hit->id == PD_OSERR_ADDRINUSE ? ST_STRONG : ST_CTX;
+		push_anchor(c, &an);
+		return;
+	}
+}
+
 static void scan_anchors(ctx *c)
 {
 	size_t ntx;
@@ -172,6 +274,8 @@ static void scan_anchors(ctx *c)
 		size_t best = 0, m;
 		const pd_oserror_text *bt = NULL;
 
+		if (s[i] == '\n')
+			cut_wording(c, pd__line_of(c, i));
 		memset(&a, 0, sizeof(a));
 		a.off = i;
 		a.osid = -1;
@@ -195,7 +299,9 @@ static void scan_anchors(ctx *c)
 		for (size_t k = 0; k < sizeof(phrases) / sizeof(phrases[0]); k++)
 			if (lc((unsigned char)phrases[k].pat[0]) == ch &&
 			    (!is_alpha(ch) || i == 0 || !is_alpha((unsigned char)s[i - 1])) &&
-			    (m = pd__pmatch(s + i, c->n - i, phrases[k].pat))) {
+			    (m = pd__pmatch(s + i, c->n - i, phrases[k].pat)) &&
+			    !(is_alpha((unsigned char)s[i + m - 1]) && i + m < c->n &&
+			      is_alpha((unsigned char)s[i + m]))) {
 				a.kind = phrases[k].kind;
 				a.cls = phrases[k].cls;
 				a.strength = phrases[k].strength;
@@ -205,16 +311,16 @@ static void scan_anchors(ctx *c)
 				a.line = pd__line_of(c, i);
 				push_anchor(c, &a);
 			}
-		if ((s[i] == 'E' || s[i] == 'W') && (i == 0 || !is_word((unsigned char)s[i - 1]))) {
-			size_t j = i;
+		if ((s[i] == 'E' || s[i] == 'W' || s[i] == 'e' || s[i] == '[' || s[i] == '(') &&
+		    (i == 0 || !is_word((unsigned char)s[i - 1]))) {
+			size_t j;
 			bool ws;
-			const pd_oserror *e;
-			while (j < c->n && s[j] >= 'A' && s[j] <= 'Z' && j - i < 20)
-				j++;
-			if ((j < c->n && is_word((unsigned char)s[j])) ||
-			    !(e = pd_oserror_by_name(s + i, j - i, &ws)))
+			const pd_oserror *e = s[i] == '[' || s[i] == '('
+			                              ? bracket_code_at(c, i, &j, &ws)
+			                              : name_at(s, i, c->n, &j, &ws);
+			if (!e)
 				continue;
-			a.kind = AK_NAME;
+			a.kind = s[i] == '[' || s[i] == '(' ? AK_CODE : AK_NAME;
 			a.end = j;
 			a.osid = (int8_t)e->id;
 			a.cls = (uint8_t)e->error_class;
@@ -225,6 +331,8 @@ static void scan_anchors(ctx *c)
 			push_anchor(c, &a);
 		}
 	}
+	if (c->nlines && c->nan < MAX_ANCHORS)
+		cut_wording(c, c->nlines - 1);
 }
 
 /* ------------------------------------------------- one failure's fields */
@@ -256,7 +364,14 @@ static void scan_codes(const ctx *c, size_t a, size_t b, fail *f)
 			neg = true;
 			st--;
 		}
-		if (st > a && s[st - 1] == '(' && j < b && (s[j] == ')' || s[j] == ':'))
+		/* "(98: ...", "(98)Address", "(98): ..."; a number in parentheses
+		 * followed by anything else is a pid or a count ("[ALERT] (1) :"),
+		 * unless it is in the Winsock range. */
+		if (st > a && s[st - 1] == '(' && j < b &&
+		    (s[j] == ':' ||
+		     (s[j] == ')' && ((j + 1 < b && (is_alpha((unsigned char)s[j + 1]) ||
+		                                      s[j + 1] == ':')) ||
+		                      (v >= 10000 && v < 12000)))))
 			ok = strongform = true;
 		for (size_t k = 0; !ok && k < sizeof(pre) / sizeof(pre[0]); k++)
 			if (pd__ends_with(s, a, st, pre[k], NULL))
@@ -342,7 +457,8 @@ static bool make_fail(ctx *c, uint32_t l, size_t a, size_t b, const cand *cs, si
 	const cand *best = NULL, *pp = NULL;
 	bool ctxw = has_ctx_word(c->s, a, b), strong_cand = false, any = false;
 	bool priv = false;
-	int cls_os = -1, cls_phrase = -1;
+	int cls_os = -1, cls_phrase = -1, code_osid = -1;
+	bool code_ws = false;
 
 	for (size_t k = 0; k < nc; k++) {
 		if (cs[k].off < a || cs[k].off >= b || cs[k].score == 0)
@@ -363,12 +479,22 @@ static bool make_fail(ctx *c, uint32_t l, size_t a, size_t b, const cand *cs, si
 		const anchor *an = &c->an[k];
 		if (an->line != l || an->off < a || an->off >= b)
 			continue;
-		if ((an->strength == ST_CTX && !ctxw) || (an->strength == ST_VERB && !strong_cand))
+		if ((an->strength == ST_CTX && !ctxw) ||
+		    ((an->strength == ST_VERB || an->strength == ST_FAILVERB) && !strong_cand))
 			continue;
 		any = true;
-		if (an->strength == ST_STRONG || an->cls)
+		/* A failure verb with an endpoint after a bind verb on the same line
+		 * ("Failed to initialize connector [Connector[HTTP/1.1-8080]]") is a
+		 * failure even when the text gives no reason. */
+		if (an->strength == ST_STRONG || an->cls ||
+		    (an->strength == ST_FAILVERB && best && best->score == SC_STRONG))
 			f->keep = true;
-		if (an->kind == AK_OS || an->kind == AK_NAME) {
+		if (an->kind == AK_CODE) {
+			if (code_osid < 0) {
+				code_osid = an->osid;
+				code_ws = an->winsock;
+			}
+		} else if (an->kind == AK_OS || an->kind == AK_NAME) {
 			if (f->osid < 0) {
 				f->osid = an->osid;
 				f->winsock = an->winsock;
@@ -388,6 +514,11 @@ static bool make_fail(ctx *c, uint32_t l, size_t a, size_t b, const cand *cs, si
 	}
 	if (!any)
 		return false;
+	if (f->osid < 0 && code_osid >= 0) { /* the number only when no wording */
+		f->osid = code_osid;
+		f->winsock = code_ws;
+		cls_os = pd_oserror_get((pd_oserr_id)code_osid)->error_class;
+	}
 	f->cls = priv ? PD_ERRCLASS_PRIVILEGED
 	              : cls_os >= 0 ? (pd_errclass)cls_os
 	                            : cls_phrase >= 0 ? (pd_errclass)cls_phrase : PD_ERRCLASS_UNKNOWN;
@@ -598,6 +729,81 @@ static void fold(ctx *c)
 	}
 }
 
+/* The best candidate of line l naming a port (score >= min_score), or
+ * false.  Ties go to the first in the line. */
+static bool line_port(const ctx *c, uint32_t l, cand *ret)
+{
+	cand cs[MAX_CANDS];
+	size_t nc = pd__scan_cands(c->s, c->line_start[l], line_end(c, l), cs), best = nc;
+	for (size_t k = 0; k < nc; k++)
+		if (cs[k].port > 0 && cs[k].score >= SC_PORTPHRASE &&
+		    (best == nc || cs[k].score > cs[best].score))
+			best = k;
+	if (best == nc)
+		return false;
+	*ret = cs[best];
+	return true;
+}
+
+/* A host given as a property or after a bind verb on line l ("address:
+ * '::',", "bindIp: \"127.0.0.1\"", "created on IP: '::'"). */
+static bool line_host(const ctx *c, uint32_t l, cand *ret)
+{
+	cand cs[MAX_CANDS];
+	size_t nc = pd__scan_cands(c->s, c->line_start[l], line_end(c, l), cs);
+	for (size_t k = 0; k < nc; k++)
+		if (cs[k].host == H_ADDR && cs[k].prop) {
+			*ret = cs[k];
+			return true;
+		}
+	return false;
+}
+
+/* A failure whose own lines name no port takes it from the lines around,
+ * nearest first and earlier before later: PostgreSQL's "HINT: ... on port
+ * 5432?", Django's "Starting development server at http://...:8000/",
+ * MongoDB's "options: { net: { port: 27217 } }", Node's error object with
+ * "address: '::'," and "port: 5000" on lines of their own. */
+static void context_endpoint(const ctx *c, fail *f)
+{
+	cand pc, hc;
+	bool have_host = false;
+	/* A failure that names its host looks only at the lines after it (a
+	 * hint); the lines before belong to earlier steps. */
+	int first_side = f->host != H_NONE ? 1 : 0;
+	for (uint32_t d = 1; d <= CTX_LINES && f->port <= 0; d++)
+		for (int side = first_side; side < 2 && f->port <= 0; side++) {
+			uint32_t l = side == 0 ? f->line_first - d : f->line_last + d;
+			if ((side == 0 && f->line_first < d) || (side == 1 && l >= c->nlines))
+				continue;
+			if (!have_host && f->host == H_NONE)
+				have_host = line_host(c, l, &hc);
+			if (!line_port(c, l, &pc))
+				continue;
+			f->port = pc.port;
+			f->port_form = true;
+			if (f->host == H_NONE && pc.host != H_NONE) {
+				f->host = pc.host;
+				memcpy(f->addr, pc.addr, sizeof(f->addr));
+			}
+			if (!f->proto && pc.proto) {
+				f->proto = pc.proto;
+				f->proto_implied = pc.proto_implied;
+			}
+		}
+	for (uint32_t d = 1; d <= CTX_LINES && f->port > 0 && f->host == H_NONE && !have_host; d++)
+		for (int side = 0; side < 2 && !have_host; side++) {
+			uint32_t l = side == 0 ? f->line_first - d : f->line_last + d;
+			if ((side == 0 && f->line_first < d) || (side == 1 && l >= c->nlines))
+				continue;
+			have_host = line_host(c, l, &hc);
+		}
+	if (f->port > 0 && f->host == H_NONE && have_host) {
+		f->host = hc.host;
+		memcpy(f->addr, hc.addr, sizeof(f->addr));
+	}
+}
+
 /* Windows has no privileged ports; elsewhere EACCES on a port below 1024
  * is the privileged-port rule (Linux ip_unprivileged_port_start, macOS on
  * a specific address). */
@@ -711,6 +917,8 @@ static int collect(ctx *c, pd_errmsg **ret_list, size_t *ret_n)
 		fail *f = &c->fs[i];
 		if (f->merged || (!f->keep && f->cls == PD_ERRCLASS_UNKNOWN))
 			continue;
+		if (f->port <= 0)
+			context_endpoint(c, f);
 		pd__assign_tool(c, f);
 		refine_class(c, f);
 		n++;
