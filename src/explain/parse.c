@@ -899,7 +899,7 @@ void pd_errmsg_free(pd_errmsg *list, size_t n)
 	free(list);
 }
 
-static int collect(ctx *c, pd_errmsg **ret_list, size_t *ret_n)
+static int collect(ctx *c, pd_errmsg **ret_list, size_t *ret_n, size_t *ret_total)
 {
 	pd_errmsg *out = NULL;
 	size_t n = 0;
@@ -923,6 +923,7 @@ static int collect(ctx *c, pd_errmsg **ret_list, size_t *ret_n)
 		refine_class(c, f);
 		n++;
 	}
+	*ret_total = n;
 	if (n > PD_ERRMSG_MAX_RESULTS)
 		n = PD_ERRMSG_MAX_RESULTS;
 	if (n) {
@@ -947,8 +948,16 @@ static int collect(ctx *c, pd_errmsg **ret_list, size_t *ret_n)
 
 int pd_errmsg_parse(const char *text, size_t len, pd_errmsg **ret_list, size_t *ret_n)
 {
+	return pd_errmsg_parse_total(text, len, ret_list, ret_n, NULL);
+}
+
+int pd_errmsg_parse_total(const char *text, size_t len, pd_errmsg **ret_list, size_t *ret_n,
+                          size_t *ret_total)
+{
 	ctx c;
 	char *buf = NULL;
+	size_t total = 0, n = 0;
+	pd_errmsg *list = NULL;
 	int r;
 
 	if ((!text && len) || !ret_list || !ret_n)
@@ -974,7 +983,13 @@ int pd_errmsg_parse(const char *text, size_t len, pd_errmsg **ret_list, size_t *
 		goto out;
 	scan_anchors(&c);
 	pd__scan_hints(&c);
-	r = collect(&c, ret_list, ret_n);
+	r = collect(&c, &list, &n, &total);
+	if (r == 0) {
+		*ret_list = list;
+		*ret_n = n;
+		if (ret_total)
+			*ret_total = total;
+	}
 out:
 	free(c.line_start);
 	free(c.fs);
