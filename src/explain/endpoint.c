@@ -73,262 +73,6 @@ bool pd__ends_with(const char *s, size_t lo, size_t end, const char *pat,
 	return true;
 }
 
-/* --------------------------------------------------------- addresses */
-
-/* Dotted quad at s[0..n) exactly?  Canonical text into out. */
-static bool parse_v4(const char *s, size_t n, uint8_t b[4])
-{
-	size_t i = 0;
-	for (int k = 0; k < 4; k++) {
-		unsigned v = 0;
-		size_t d = 0;
-		while (i < n && is_digit((unsigned char)s[i]) && d < 3) {
-			v = v * 10 + (unsigned)(s[i] - '0');
-			i++;
-			d++;
-		}
-		if (d == 0 || v > 255)
-			return false;
-		b[k] = (uint8_t)v;
-		if (k < 3) {
-			if (i >= n || s[i] != '.')
-				return false;
-			i++;
-		}
-	}
-	return i == n;
-}
-
-static size_t fmt_uint(char *out, unsigned v)
-{
-	char tmp[12];
-	size_t n = 0, k = 0;
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v && n < sizeof(tmp));
-	while (n)
-		out[k++] = tmp[--n];
-	return k;
-}
-
-static void fmt_v4(const uint8_t b[4], char *out)
-{
-	size_t k = 0;
-	for (int i = 0; i < 4; i++) {
-		k += fmt_uint(out + k, b[i]);
-		if (i < 3)
-			out[k++] = '.';
-	}
-	out[k] = '\0';
-}
-
-/* IPv6 text at s[0..n) exactly (no brackets; a %zone is kept apart). */
-static bool parse_v6(const char *s, size_t n, uint8_t b[16])
-{
-	uint16_t g[8] = {0};
-	int ng = 0, gap = -1;
-	size_t i = 0;
-
-	if (n < 2)
-		return false;
-	if (s[0] == ':') {
-		if (s[1] != ':')
-			return false;
-		gap = 0;
-		i = 2;
-	}
-	while (i < n) {
-		size_t st = i;
-		unsigned v = 0;
-		if (ng >= 8)
-			return false;
-		while (i < n && is_hex((unsigned char)s[i]) && i - st < 4) {
-			v = v * 16 + (unsigned)hexval((unsigned char)s[i]);
-			i++;
-		}
-		if (i < n && s[i] == '.') { /* trailing dotted quad */
-			uint8_t q[4];
-			if (ng > 6 || !parse_v4(s + st, n - st, q))
-				return false;
-			g[ng++] = (uint16_t)(q[0] << 8 | q[1]);
-			g[ng++] = (uint16_t)(q[2] << 8 | q[3]);
-			i = n;
-			break;
-		}
-		if (i == st)
-			return false;
-		g[ng++] = (uint16_t)v;
-		if (i == n)
-			break;
-		if (s[i] != ':')
-			return false;
-		i++;
-		if (i < n && s[i] == ':') {
-			if (gap >= 0)
-				return false;
-			gap = ng;
-			i++;
-		} else if (i == n) {
-			return false;
-		}
-	}
-	if (gap < 0 && ng != 8)
-		return false;
-	if (gap >= 0 && ng > 7)
-		return false;
-	memset(b, 0, 16);
-	for (int k = 0; k < ng; k++) {
-		int pos = (gap >= 0 && k >= gap) ? k + (8 - ng) : k;
-		b[2 * pos] = (uint8_t)(g[k] >> 8);
-		b[2 * pos + 1] = (uint8_t)g[k];
-	}
-	return true;
-}
-
-/* RFC 5952 text. */
-static void fmt_v6(const uint8_t b[16], char *out)
-{
-	static const char hx[] = "0123456789abcdef";
-	uint16_t g[8];
-	int best = -1, blen = 0;
-	size_t k = 0;
-
-	for (int i = 0; i < 8; i++)
-		g[i] = (uint16_t)(b[2 * i] << 8 | b[2 * i + 1]);
-	for (int i = 0; i < 8;) {
-		int j = i;
-		while (j < 8 && g[j] == 0)
-			j++;
-		if (j - i > blen && j - i >= 2) {
-			best = i;
-			blen = j - i;
-		}
-		i = (j == i) ? i + 1 : j;
-	}
-	if (best == 0 && blen == 5 && g[5] == 0xffff) {
-		memcpy(out, "::ffff:", 7);
-		fmt_v4(b + 12, out + 7);
-		return;
-	}
-	for (int i = 0; i < 8; i++) {
-		if (i == best) {
-			out[k++] = ':';
-			if (i == 0)
-				out[k++] = ':';
-			i += blen - 1;
-			continue;
-		}
-		bool lead = false;
-		for (int sh = 12; sh >= 0; sh -= 4) {
-			int d = (g[i] >> sh) & 0xf;
-			if (d || lead || sh == 0) {
-				out[k++] = hx[d];
-				lead = true;
-			}
-		}
-		if (i < 7)
-			out[k++] = ':';
-	}
-	out[k] = '\0';
-}
-
-static bool host_name_ok(const char *s, size_t n)
-{
-	bool alpha = false;
-	if (n == 0 || n > 253 || s[0] == '-' || s[0] == '.' || s[n - 1] == '.')
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (!(is_alnum(c) || c == '-' || c == '.' || c == '_'))
-			return false;
-		alpha |= is_alpha(c);
-	}
-	return alpha;
-}
-
-
-/* A dotted host with parts blanked out before pasting: "xxx.247.131.221",
- * "xx.xx.xx.106.106", "**.**.***.**".  Each part is digits or only x / *
- * / #, at least one part is blanked, at least three parts. */
-static bool redacted(const char *s, size_t n)
-{
-	size_t parts = 1, i = 0;
-	bool blank = false;
-	if (n < 5)
-		return false;
-	while (i < n) {
-		size_t st = i;
-		bool dig = true, red = true;
-		for (; i < n && s[i] != '.'; i++) {
-			dig &= is_digit((unsigned char)s[i]);
-			red &= s[i] == 'x' || s[i] == 'X' || s[i] == '*' || s[i] == '#';
-		}
-		if (i == st || !(dig || red))
-			return false;
-		blank |= red;
-		if (i < n) {
-			i++;
-			parts++;
-			if (i == n)
-				return false;
-		}
-	}
-	return blank && parts >= 3;
-}
-
-/* Host text -> canonical form.  names: accept any host name, else only
- * "localhost".  Returns H_ADDR, H_ALL ("", "*", "+", "<null>") or H_NONE. */
-static int canon_host(const char *s, size_t n, bool names, char *out)
-{
-	uint8_t b[16];
-	size_t z = n;
-
-	if (n == 0 || (n == 1 && (s[0] == '*' || s[0] == '+')) ||
-	    (n == 6 && memcmp(s, "<null>", 6) == 0) || (n == 4 && memcmp(s, "null", 4) == 0) ||
-	    (n == 9 && memcmp(s, "undefined", 9) == 0))
-		return H_ALL; /* Node prints null when listen() was given no host */
-	if (n >= PD_ADDR_STRLEN - 8)
-		return H_NONE;
-	if (parse_v4(s, n, b)) {
-		fmt_v4(b, out);
-		return H_ADDR;
-	}
-	for (size_t i = 0; i < n; i++)
-		if (s[i] == '%') {
-			z = i;
-			break;
-		}
-	if (parse_v6(s, z, b)) {
-		fmt_v6(b, out);
-		if (z < n) {
-			size_t l = strlen(out);
-			memcpy(out + l, s + z, n - z);
-			out[l + n - z] = '\0';
-		}
-		return H_ADDR;
-	}
-	if ((names && host_name_ok(s, n)) ||
-	    (n == 9 && pd__pmatch(s, n, "localhost") == 9)) {
-		for (size_t i = 0; i < n; i++)
-			out[i] = (char)lc((unsigned char)s[i]);
-		out[n] = '\0';
-		return H_ADDR;
-	}
-	return H_NONE;
-}
-
-/* Canonical host text that is a name other than "localhost". */
-static bool host_is_name(const char *a)
-{
-	uint8_t b[16];
-	size_t n = strlen(a);
-	return strcmp(a, "localhost") != 0 && !parse_v4(a, n, b) &&
-	       !parse_v6(a, strchr(a, '%') ? (size_t)(strchr(a, '%') - a) : n, b);
-}
-
-/* Digits at s[i..n) as a port.  *ret_end past them; -1 if none or out of
- * range (0 included: Docker's container side "0.0.0.0:0"). */
 static int read_port(const char *s, size_t i, size_t n, size_t *ret_end)
 {
 	long v = 0;
@@ -535,7 +279,7 @@ static bool node_token(const char *s, size_t i, size_t n, cand *c)
 		}
 		/* "listen EXXX: <text> <host>": when the text was not recognised
 		 * the next word is part of it, not a host name. */
-		c->host = canon_host(s + a, b - a, !colon_form, c->addr);
+		c->host = pd__canon_host(s + a, b - a, !colon_form, c->addr);
 	}
 	c->score = (c->port > 0 || c->host) ? (c->port > 0 ? SC_STRONG : SC_STRONG_NOPORT) : 0;
 	return c->score > 0;
@@ -566,7 +310,7 @@ static bool tuple_at(const char *s, size_t i, size_t n, cand *c)
 	c->port = read_port(s, j, n, &e);
 	if (c->port < 0 || e >= n || (s[e] != ')' && s[e] != ','))
 		return false;
-	c->host = canon_host(s + a, b - a, true, c->addr);
+	c->host = pd__canon_host(s + a, b - a, true, c->addr);
 	if (!c->host)
 		return false;
 	c->off = i;
@@ -621,8 +365,8 @@ static bool v6_at(const char *s, size_t lo, size_t i, size_t n, cand *c)
 		j--; /* "on ::." ends a sentence; "::1:6379:" a Go prefix */
 	if (colons < 2 || (!dbl && colons < 7) || j <= i)
 		return false;
-	whole = parse_v6(s + i, j - i, b);
-	if (q > i && q < j && parse_v6(s + i, q - i, b)) {
+	whole = pd__parse_v6(s + i, j - i, b);
+	if (q > i && q < j && pd__parse_v6(s + i, q - i, b)) {
 		port = read_port(s, q + 1, j, &e);
 		split = port > 0 && e == j && j - q > 2;
 		for (size_t k = q + 1; split && k < j; k++)
@@ -635,13 +379,13 @@ static bool v6_at(const char *s, size_t lo, size_t i, size_t n, cand *c)
 	c->port = -1;
 	lead = find_leadin(s, lo, i, c);
 	if (split && (!whole || lead || (j < n && s[j] == ':'))) {
-		parse_v6(s + i, q - i, b);
+		pd__parse_v6(s + i, q - i, b);
 		c->port = port;
 		c->port_form = true;
 	} else {
-		parse_v6(s + i, j - i, b);
+		pd__parse_v6(s + i, j - i, b);
 	}
-	fmt_v6(b, c->addr);
+	pd__fmt_v6(b, c->addr);
 	c->host = H_ADDR;
 	c->end = j;
 	finish_cand(s, lo, c, true);
@@ -655,7 +399,7 @@ static bool redacted_at(const char *s, size_t lo, size_t i, size_t n, cand *c)
 	while (j < n && j - i < 64 && (is_alnum((unsigned char)s[j]) || s[j] == '.' ||
 	                               s[j] == '*' || s[j] == '#'))
 		j++;
-	if (!redacted(s + i, j - i))
+	if (!pd__redacted(s + i, j - i))
 		return false;
 	memset(c, 0, sizeof(*c));
 	c->off = i;
@@ -680,7 +424,7 @@ static bool multiaddr_at(const char *s, size_t lo, size_t i, size_t n, cand *c)
 	for (b = a; b < n && s[b] != '/' && !is_blank((unsigned char)s[b]) && b - a < 64; b++)
 		;
 	memset(c, 0, sizeof(*c));
-	if (b >= n || s[b] != '/' || !(c->host = canon_host(s + a, b - a, true, c->addr)))
+	if (b >= n || s[b] != '/' || !(c->host = pd__canon_host(s + a, b - a, true, c->addr)))
 		return false;
 	if (pd__pmatch(s + b, n - b, "/tcp/") == 5)
 		c->proto = PD_PROTO_TCP;
@@ -719,14 +463,14 @@ static bool cand_at(const char *s, size_t lo, size_t i, size_t n, cand *c)
 				;
 			if (b >= n || s[b] != ']')
 				return false;
-			c->host = canon_host(s + a + 1, b - a - 1, true, c->addr);
+			c->host = pd__canon_host(s + a + 1, b - a - 1, true, c->addr);
 			b++;
 		} else {
 			for (b = a; b < n && (is_alnum((unsigned char)s[b]) || s[b] == '.' ||
 			                      s[b] == '-' || s[b] == '_' || s[b] == '*' || s[b] == '+');
 			     b++)
 				;
-			c->host = canon_host(s + a, b - a, true, c->addr);
+			c->host = pd__canon_host(s + a, b - a, true, c->addr);
 		}
 		if (!c->host || strcmp(c->addr, "unix") == 0)
 			return false; /* Go's HTTP over a unix socket: "http://unix/..." */
@@ -735,7 +479,7 @@ static bool cand_at(const char *s, size_t lo, size_t i, size_t n, cand *c)
 		/* The scheme's port only for an address: "http://unix/forwards" is
 		 * Go's HTTP over a unix socket, not port 80. */
 		if (c->port < 0 && !(b < n && s[b] == ':') &&
-		    (c->host == H_ALL || !host_is_name(c->addr)))
+		    (c->host == H_ALL || !pd__host_is_name(c->addr)))
 			c->port = def;
 		c->port_form = c->port > 0;
 		c->proto = lc(ch) == 'u' ? PD_PROTO_UDP : PD_PROTO_TCP;
@@ -748,7 +492,7 @@ static bool cand_at(const char *s, size_t lo, size_t i, size_t n, cand *c)
 			;
 		if (j >= n || s[j] != ']')
 			return false;
-		c->host = canon_host(s + i + 1, j - i - 1, false, c->addr);
+		c->host = pd__canon_host(s + i + 1, j - i - 1, false, c->addr);
 		if (c->host != H_ADDR)
 			return false;
 		c->end = j + 1;
@@ -773,9 +517,9 @@ static bool cand_at(const char *s, size_t lo, size_t i, size_t n, cand *c)
 		uint8_t b4[4];
 		for (j = i; j < n && (is_digit((unsigned char)s[j]) || s[j] == '.') && j - i < 16; j++)
 			;
-		if (!parse_v4(s + i, j - i, b4))
+		if (!pd__parse_v4(s + i, j - i, b4))
 			return false;
-		fmt_v4(b4, c->addr);
+		pd__fmt_v4(b4, c->addr);
 		c->host = H_ADDR;
 		c->end = j;
 		c->port = colon_port(s, j, n, c);
@@ -816,7 +560,7 @@ static bool cand_at(const char *s, size_t lo, size_t i, size_t n, cand *c)
 			;
 		if (j >= n || j == i + 1)
 			return false;
-		c->host = canon_host(s + i + 1, j - i - 1, false, c->addr);
+		c->host = pd__canon_host(s + i + 1, j - i - 1, false, c->addr);
 		if (c->host != H_ADDR)
 			return false;
 		c->end = j + 1;
@@ -836,7 +580,7 @@ static bool cand_at(const char *s, size_t lo, size_t i, size_t n, cand *c)
 		c->port = colon_port(s, j, n, c);
 		if (c->port < 0 || (c->end < n && s[c->end] == ':'))
 			return false;
-		c->host = canon_host(s + i, j - i, true, c->addr);
+		c->host = pd__canon_host(s + i, j - i, true, c->addr);
 		if (!c->host || prev == '(' || source_file(s + i, j - i))
 			return false;
 		c->port_form = true;
@@ -891,7 +635,7 @@ static void on_host(const char *s, size_t lo, size_t e, size_t n, cand *c)
 		;
 	while (b > a && (s[b - 1] == '.' || (s[b - 1] == ':' && b - a > 2)))
 		b--;
-	if (!(c->host = canon_host(s + a, b - a, false, c->addr)))
+	if (!(c->host = pd__canon_host(s + a, b - a, false, c->addr)))
 		return;
 	c->end = b;
 	c->score = find_leadin(s, lo, c->off, c) ? SC_STRONG : SC_MEDIUM;

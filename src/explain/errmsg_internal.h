@@ -19,6 +19,7 @@
 #include "errmsg.h"
 
 #define MAX_CANDS 32
+#define MAX_ANCHORS 4096
 #define MAX_HINTS 4096
 #define NAME_MAX_ 128
 
@@ -135,11 +136,28 @@ typedef struct ctx {
  * curly quotes, terminal wraps); returns the new length, never more. */
 size_t pd__errmsg_normalize(char *s, size_t n);
 
+/* Addresses (hostaddr.c).  parse_*: exactly s[0..n); fmt_*: canonical text
+ * into out (PD_ADDR_STRLEN).  canon_host: host text -> canonical form in
+ * out; names: accept any host name, else only "localhost"; returns H_ADDR,
+ * H_ALL ("", "*", "+", "<null>", "null") or H_NONE.  host_is_name: a
+ * canonical host that is a name other than "localhost". */
+bool pd__parse_v4(const char *s, size_t n, uint8_t b[4]);
+bool pd__parse_v6(const char *s, size_t n, uint8_t b[16]);
+void pd__fmt_v4(const uint8_t b[4], char *out);
+void pd__fmt_v6(const uint8_t b[16], char *out);
+int pd__canon_host(const char *s, size_t n, bool names, char *out);
+bool pd__host_is_name(const char *a);
+bool pd__redacted(const char *s, size_t n);
+
 /* The endpoint candidates of s[a..b), at most MAX_CANDS, in text order. */
 size_t pd__scan_cands(const char *s, size_t a, size_t b, cand *cs);
 
-/* Line number of byte offset off (parse.c). */
+/* Line number of byte offset off, and the end of line l (parse.c). */
 uint32_t pd__line_of(const ctx *c, size_t off);
+size_t pd__line_end(const ctx *c, uint32_t l);
+
+/* Every anchor of the text into c->an, in text order (anchors.c). */
+void pd__scan_anchors(ctx *c);
 
 /* Program hints of the whole text into c->hi, and the OS the text comes
  * from (c->windows, c->macos). */
