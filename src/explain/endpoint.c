@@ -363,8 +363,11 @@ static bool v6_at(const char *s, size_t lo, size_t i, size_t n, cand *c)
 		}
 		j++;
 	}
-	while (j > i && (s[j - 1] == '.' || s[j - 1] == ':'))
+	while (j > i && (s[j - 1] == '.' || (s[j - 1] == ':' && j - i > 2 && s[j - 2] != ':')))
 		j--; /* "on ::." ends a sentence; "::1:6379:" a Go prefix */
+	for (q = j; q > i && s[q - 1] != ':'; q--)
+		;
+	q = q > i ? q - 1 : 0; /* the last ':' that is left */
 	if (colons < 2 || (!dbl && colons < 7) || j <= i)
 		return false;
 	whole = pd__parse_v6(s + i, j - i, b);
