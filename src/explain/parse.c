@@ -524,17 +524,21 @@ static void context_endpoint(const ctx *c, fail *f)
 {
 	cand pc, hc;
 	bool have_host = false;
-	/* A failure that names its host looks only at the lines after it (a
-	 * hint); the lines before belong to earlier steps. */
-	int first_side = f->host != H_NONE ? 1 : 0;
+	/* A failure that names its host takes from the lines before it only a
+	 * port given with that host ("to port 8022 on ::" before a wrapped
+	 * ":: failed"); a bare port there belongs to an earlier step.  The
+	 * lines after it (a hint) may give any. */
 	for (uint32_t d = 1; d <= CTX_LINES && f->port <= 0; d++)
-		for (int side = first_side; side < 2 && f->port <= 0; side++) {
+		for (int side = 0; side < 2 && f->port <= 0; side++) {
 			uint32_t l = side == 0 ? f->line_first - d : f->line_last + d;
 			if ((side == 0 && f->line_first < d) || (side == 1 && l >= c->nlines))
 				continue;
 			if (!have_host && f->host == H_NONE)
 				have_host = line_host(c, l, &hc);
 			if (!line_port(c, l, &pc))
+				continue;
+			if (side == 0 && f->host != H_NONE &&
+			    (pc.host != f->host || strcmp(pc.addr, f->addr) != 0))
 				continue;
 			f->port = pc.port;
 			f->port_form = true;
