@@ -66,6 +66,25 @@ static const pd_container *allocating_container(const pd_snapshot *s,
 	                               &ep[0].addr : NULL, r->port, false);
 }
 
+/* "NAME (IMAGE, STATE, compose PROJECT/SERVICE)", the image optional. */
+static void put_container(pd_buf *b, const pd_container *c, bool image)
+{
+	pd__put_safe(b, c->name ? c->name : c->id, 128);
+	pd_buf_puts(b, " (");
+	if (image) {
+		pd__put_safe(b, c->image ? c->image : "?", 128);
+		pd_buf_puts(b, ", ");
+	}
+	pd__put_safe(b, c->state ? c->state : "?", 32);
+	if (c->project && c->service) {
+		pd_buf_puts(b, _(", compose "));
+		pd__put_safe(b, c->project, 128);
+		pd_buf_putc(b, '/');
+		pd__put_safe(b, c->service, 128);
+	}
+	pd_buf_putc(b, ')');
+}
+
 static void put_allocating_container(pd_buf *b, const pd_snapshot *s,
                                      const pd_result *r)
 {
@@ -80,18 +99,8 @@ static void put_allocating_container(pd_buf *b, const pd_snapshot *s,
 		return;
 	}
 	pd_buf_puts(b, _("   allocated to container "));
-	pd__put_safe(b, c->name ? c->name : c->id, 128);
-	pd_buf_puts(b, " (");
-	pd__put_safe(b, c->image ? c->image : "?", 128);
-	pd_buf_puts(b, ", ");
-	pd__put_safe(b, c->state ? c->state : "?", 32);
-	if (c->project && c->service) {
-		pd_buf_puts(b, _(", compose "));
-		pd__put_safe(b, c->project, 128);
-		pd_buf_putc(b, '/');
-		pd__put_safe(b, c->service, 128);
-	}
-	pd_buf_puts(b, ")\n");
+	put_container(b, c, true);
+	pd_buf_putc(b, '\n');
 	if (pd_container_command(c, pd_container_is_active(c) ? "stop" : "rm",
 	                         cmd, sizeof(cmd)) == 0) {
 		pd_buf_puts(b, _("   fix: "));
@@ -108,16 +117,7 @@ static void put_guess_head(pd_buf *b, const pd_explain_guess *g, bool available)
 	pd__put_target(b, &g->target, g->target.port_lo);
 	if (c) {
 		pd_buf_puts(b, _(", container "));
-		pd__put_safe(b, c->name ? c->name : c->id, 128);
-		pd_buf_puts(b, " (");
-		pd__put_safe(b, c->state ? c->state : "?", 32);
-		if (c->project && c->service) {
-			pd_buf_puts(b, _(", compose "));
-			pd__put_safe(b, c->project, 128);
-			pd_buf_putc(b, '/');
-			pd__put_safe(b, c->service, 128);
-		}
-		pd_buf_putc(b, ')');
+		put_container(b, c, false);
 	}
 	pd_buf_puts(b, available ? _(": available now\n") : ":\n");
 }
@@ -246,43 +246,42 @@ static json_t *errmsg_json(const pd_explain *x, const pd_explain_item *it,
 	return o;
 }
 
-static json_t *guesses_json(const pd_explain *x, int *err)
+static json_t *guess_json(const pd_explain *x, size_t i, int *err)
 {
-	json_t *a = json_array();
-	size_t i;
+	const pd_explain_guess *g = &x->guesses[i];
+	json_t *e = json_object();
+	char tgt[128] = "";
 
-	for (i = 0; a && i < x->n_guesses; i++) {
-		const pd_explain_guess *g = &x->guesses[i];
-		json_t *e = json_object();
-		char tgt[128] = "";
-
-		pd_target_format(&g->target, g->target.port_lo, tgt, sizeof(tgt));
-		pd__jset(e, "target", json_string(tgt), err);
-		pd__jset(e, "container", g->container ? pd__container_json(g->container, err) :
-		         json_null(), err);
-		pd__jset(e, "result", g->result && x->report ?
-		         pd__result_json(x->report->snap, g->result, err) : json_null(), err);
-		if (!e || json_array_append_new(a, e) < 0)
-			*err = PD_ENOMEM;
-	}
-	if (!a)
-		*err = PD_ENOMEM;
-	return a;
+	pd_target_format(&g->target, g->target.port_lo, tgt, sizeof(tgt));
+	pd__jset(e, "target", json_string(tgt), err);
+	pd__jset(e, "container", g->container ? pd__container_json(g->container, err) :
+	         json_null(), err);
+	pd__jset(e, "result", g->result && x->report ?
+	         pd__result_json(x->report->snap, g->result, err) : json_null(), err);
+	return e;
 }
 
-static json_t *verdicts_json(const pd_explain *x, int *err)
+static json_t *verdict_json(const pd_explain *x, size_t i, int *err)
+{
+	const pd_verdict *v = &x->verdicts[i];
+	json_t *e = json_object();
+
+	pd__jset(e, "subject", json_string(v->subject), err);
+	pd__jset(e, "severity", json_string(pd_severity_name(v->severity)), err);
+	pd__jset(e, "message", pd__jstr(v->message), err);
+	pd__jset(e, "range", v->range ? pd__jrange(v->range, true) : json_null(), err);
+	return e;
+}
+
+/* An array of n elements made by one(x, i, err). */
+static json_t *json_list(const pd_explain *x, size_t n,
+                         json_t *(*one)(const pd_explain *, size_t, int *), int *err)
 {
 	json_t *a = json_array();
 	size_t i;
 
-	for (i = 0; a && i < x->n_verdicts; i++) {
-		const pd_verdict *v = &x->verdicts[i];
-		json_t *e = json_object();
-
-		pd__jset(e, "subject", json_string(v->subject), err);
-		pd__jset(e, "severity", json_string(pd_severity_name(v->severity)), err);
-		pd__jset(e, "message", pd__jstr(v->message), err);
-		pd__jset(e, "range", v->range ? pd__jrange(v->range, true) : json_null(), err);
+	for (i = 0; a && i < n; i++) {
+		json_t *e = one(x, i, err);
 		if (!e || json_array_append_new(a, e) < 0)
 			*err = PD_ENOMEM;
 	}
@@ -318,8 +317,9 @@ int pd_render_explain_json(const pd_explain *x, char **ret)
 	pd__jset(root, "guessed_from", x->n_guesses ?
 	         json_string(x->guesses_from_engine ? "containers" : "common_ports") :
 	         json_null(), &err);
-	pd__jset(root, "guesses", guesses_json(x, &err), &err);
-	pd__jset(root, "range_verdicts", verdicts_json(x, &err), &err);
+	pd__jset(root, "guesses", json_list(x, x->n_guesses, guess_json, &err), &err);
+	pd__jset(root, "range_verdicts", json_list(x, x->n_verdicts, verdict_json, &err),
+	         &err);
 	r = err ? err : pd__jdump(root, true, ret);
 	json_decref(root);
 	return r;
