@@ -8,8 +8,8 @@
  *   heldout.jsonl   collected first and never read while changing the
  *                   parser; scored only to see how the rules generalize.
  *
- * Each set must reach the thresholds below (what the parser measured when
- * they were set, rounded down).  A message with no failure found counts as
+ * Each set must reach the thresholds below, in tenths of a percent (what
+ * the parser measured when they were set, rounded down).  A message with no failure found counts as
  * port null, address null, class "unknown".  PD_CORPUS_VERBOSE=1 prints
  * every miss of the dev set (never of the held-back set).
  */
@@ -123,13 +123,18 @@ static void test_dev(void **state)
 {
 	const char *v = getenv("PD_CORPUS_VERBOSE");
 	(void)state;
-	check("dev-more.jsonl", v && *v == '1', 0, 0, 0, 200);
+	/* Measured: port 97.4 %, address 97.4 %, class 99.1 % (before the
+	 * rules of issue 19: 81.1, 87.9, 93.9). */
+	check("dev-more.jsonl", v && *v == '1', 970, 970, 990, 200);
 }
 
 static void test_heldout(void **state)
 {
 	(void)state;
-	check("heldout.jsonl", false, 0, 0, 0, 100);
+	/* Measured once, after the change: port 97.4 %, address 98.3 %, class
+	 * 97.4 % (before it: 91.5, 95.7, 94.9).  Issue 19's targets are 97, 95
+	 * and 95. */
+	check("heldout.jsonl", false, 970, 980, 970, 100);
 }
 
 int main(void)
