@@ -141,8 +141,11 @@ static int check_all(const cli_opts *o, pd_explain *x, const pd_errmsg *errs,
 		goto out;
 	plan_probe_opts(&p, o, &po);
 	/* The ports to check come from the engine's answer: collect every
-	 * listener so that the probe sees whoever holds them. */
-	po.listeners = po.listeners || need_guess;
+	 * listener and its owner so that the probe sees whoever holds them. */
+	if (need_guess) {
+		po.listeners = true;
+		po.owners = 2;
+	}
 	ex = acquire(o, &po, ret_snap);
 	if (ex)
 		goto out;
