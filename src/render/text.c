@@ -418,6 +418,11 @@ void pd__render_result_text(pd_buf *b, const pd_snapshot *s,
 
 	pd_buf_puts(b, indent);
 	pd__put_target(b, &res->target, res->port);
+	/* Inside WSL the two machines' results stand together. */
+	if (s->machine && strcmp(s->machine, "windows_host") == 0)
+		pd_buf_puts(b, _(" on the Windows host"));
+	else if (s->machine)
+		pd_buf_puts(b, _(" inside WSL"));
 	pd_buf_puts(b, ": ");
 	if (res->available)
 		pd__put_colored(b, o, "\033[1;32m", _("available"));
