@@ -161,5 +161,18 @@ json_t *cli_wsl_json(const cli_wsl *c, int *err);
  * "windows_host": ...}}.  Frees both; an exit status, as emit(). */
 int cli_wsl_emit(const cli_opts *o, const cli_wsl *c, int r_here,
                  char *here, int r_win, char *win);
+/* fix inside WSL: when the Windows host holds the cause, replaces *s and
+ * *rep (this side's) with the Windows host's, so that the plan is made of
+ * Windows commands and nothing of WSL's own changes; true then.  w is
+ * begun here either way (cli_wsl_done releases it). */
+bool cli_wsl_fix_side(const cli_opts *o, const plan *p, cli_wsl *w,
+                      pd_snapshot **s, pd_report **rep);
+/* Says, before the plan, that the cause and the fix are the Windows
+ * host's. */
+void cli_wsl_fix_heading(const cli_wsl *w);
+/* fix --apply for the Windows host: portdoctor.exe fix TARGET... --apply
+ * --yes through interop (it asks for elevation on the Windows desktop),
+ * then the Windows side looked at again.  An exit status. */
+int cli_wsl_apply(const cli_opts *o, cli_wsl *w, const plan *p);
 
 #endif

@@ -235,7 +235,7 @@ void cli_wsl_heading(const cli_wsl *c, bool windows, pd_buf *b)
 		return;
 	}
 	pd_buf_puts(b, "\n");
-	if (c->win)
+	if (c->via)
 		pd_buf_printf(b, _("On the Windows host (through %s):\n"), c->via);
 	else
 		pd_buf_puts(b, _("On the Windows host: not checked\n"));
@@ -320,4 +320,119 @@ int cli_wsl_emit(const cli_opts *o, const cli_wsl *c, int r_here,
 	free(here);
 	free(win);
 	return emit(r, text);
+}
+
+/* ------------------------------------------------------------------ fix */
+
+bool cli_wsl_fix_side(const cli_opts *o, const plan *p, cli_wsl *w,
+                      pd_snapshot **s, pd_report **rep)
+{
+	pd_report *wrep = NULL;
+	size_t i;
+	bool bad = false;
+
+	cli_wsl_begin(o, o->args, o->n_args, w);
+	if (!w->active)
+		return false;
+	(*s)->machine = "wsl";
+	if (!w->win ||
+	    pd_diagnose(w->win, p->targets, p->n_targets, &wrep) < 0)
+		return false;
+	for (i = 0; i < wrep->n_results; i++)
+		bad = bad || !wrep->results[i].available;
+	if (!bad) {
+		pd_report_free(wrep);
+		return false;
+	}
+	/* The cause lives on Windows: the plan is the Windows host's, and
+	 * nothing of WSL's own is changed for it. */
+	w->win->machine = "windows_host";
+	pd_report_free(*rep);
+	pd_snapshot_free(*s);
+	*s = w->win;
+	*rep = wrep;
+	w->win = NULL;
+	return true;
+}
+
+void cli_wsl_fix_heading(const cli_wsl *w)
+{
+	char *text = NULL;
+	pd_buf b;
+
+	pd_buf_init(&b, 0);
+	cli_wsl_heading(w, false, &b);
+	pd_buf_puts(&b, _("  The cause is on the Windows host: the plan below "
+	                  "runs there, and nothing inside WSL is changed for "
+	                  "it.\n"));
+	cli_wsl_heading(w, true, &b);
+	if (pd__buf_finish(&b, &text) == 0)
+		cli_write_stdout(text);
+	free(text);
+}
+
+int cli_wsl_apply(const cli_opts *o, cli_wsl *w, const plan *p)
+{
+	char **argv, err[512] = "", *out = NULL;
+	size_t len = 0, i, k = 0;
+	int status = 0, r;
+	cli_wsl after;
+	pd_report *rep = NULL;
+	bool all = true;
+
+	if (!*w->exe || strcmp(w->via ? w->via : "", "netsh.exe") == 0) {
+		cli_error(_("applying on the Windows host needs portdoctor.exe "
+		            "(the zip of the release, or `winget install portdoctor`); "
+		            "or run the commands above in a Windows terminal opened "
+		            "with \"Run as administrator\""));
+		return EXIT_USAGE;
+	}
+	argv = calloc(o->n_args + 6, sizeof(*argv));
+	if (!argv) {
+		cli_error(_("out of memory"));
+		return EXIT_PROBE;
+	}
+	argv[k++] = w->exe;
+	argv[k++] = (char *)"fix";
+	for (i = 0; i < o->n_args; i++)
+		argv[k++] = o->args[i];
+	argv[k++] = (char *)"--apply";
+	argv[k++] = (char *)"--yes";
+	if (!o->json)
+		printf(_("Running portdoctor.exe fix --apply on the Windows host; "
+		         "approve the administrator (UAC) prompt on the Windows "
+		         "desktop.\n"));
+	fflush(stdout);
+	/* The person may take a while to answer the UAC prompt. */
+	r = pd_probe_run(argv, 600000, 4u * 1024u * 1024u, &out, &len, &status,
+	                 err, sizeof(err));
+	free(argv);
+	if (r < 0) {
+		cli_error(_("portdoctor.exe could not apply the fix: %s"), err);
+		free(out);
+		return EXIT_PROBE;
+	}
+	if (!o->json)
+		cli_write_stdout(out);
+	free(out);
+	/* Look again at both sides. */
+	cli_wsl_begin(o, o->args, o->n_args, &after);
+	if (after.win &&
+	    pd_diagnose(after.win, p->targets, p->n_targets, &rep) == 0) {
+		for (i = 0; i < rep->n_results; i++)
+			all = all && rep->results[i].available;
+	} else {
+		all = false;
+	}
+	if (!o->json)
+		printf(all ? _("After: available on the Windows host.\n") :
+		       _("After: still NOT AVAILABLE on the Windows host (or it "
+		         "could not be asked); `portdoctor check` shows why.\n"));
+	else
+		printf("{\"wsl\": {\"windows_exit_status\": %d, "
+		       "\"available_after\": %s}}\n", status, all ? "true" : "false");
+	pd_report_free(rep);
+	cli_wsl_done(&after);
+	return all && status == 0 ? EXIT_OK : status == 3 ? EXIT_PROBE :
+	       EXIT_UNAVAILABLE;
 }
