@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "linux.h"
+#include "probe/engine/engine.h"
 #include "wsl/wsl.h"
 
 #define SMALL_FILE (256 * 1024)
@@ -189,7 +190,7 @@ static void read_netmode(pd_wsl *w)
 static void read_docker_desktop(pd_wsl *w)
 {
 	const char *host = getenv("DOCKER_HOST");
-	char link[PATH_MAX], docker[PATH_MAX];
+	char link[PATH_MAX], docker[PATH_MAX], *ctx = NULL, *chost = NULL;
 	ssize_t n = readlink("/var/run/docker.sock", link, sizeof(link) - 1);
 	struct stat st;
 
@@ -208,6 +209,16 @@ static void read_docker_desktop(pd_wsl *w)
 			return;
 		}
 	}
+	if (pd__engine_context(&ctx, &chost) == 0 &&
+	    (strstr(ctx, "desktop") || (chost && strstr(chost, "docker-desktop")))) {
+		w->docker_desktop = true;
+		snprintf(w->docker_desktop_why, sizeof(w->docker_desktop_why),
+		         "docker context %.60s (%.80s)", ctx, chost ? chost : "?");
+	}
+	free(ctx);
+	free(chost);
+	if (w->docker_desktop)
+		return;
 	if (on_path("docker", docker, sizeof(docker)) &&
 	    (n = readlink(docker, link, sizeof(link) - 1)) > 0) {
 		link[n] = '\0';
