@@ -260,7 +260,7 @@ bool pd_wsl_drive_mount(const char *text, size_t len, char *out,
 bool pd_wsl_windows_path(const char *w, const char *mount_root, char *out,
                          size_t outsize)
 {
-	size_t n, r, i, o;
+	size_t n, r, i, o, base;
 
 	if (!w || !mount_root || !is_alpha((unsigned char)w[0]) ||
 	    w[1] != ':')
@@ -275,9 +275,10 @@ bool pd_wsl_windows_path(const char *w, const char *mount_root, char *out,
 		o--;
 	out[o++] = '/';
 	out[o++] = (char)pd__ascii_lower((unsigned char)w[0]);
+	base = o;
 	for (i = 2; i < n; i++)
 		out[o++] = w[i] == '\\' ? '/' : w[i];
-	if (o > r + 2 && out[o - 1] == '/')
+	if (o > base && out[o - 1] == '/')
 		o--;
 	out[o] = '\0';
 	return true;
