@@ -67,13 +67,40 @@ static int read_input(const cli_opts *o, char **ret, size_t *ret_len)
 	return EXIT_OK;
 }
 
-/* Check every endpoint that has a port, in one probe. */
+#define MAX_GUESSES 12 /* container ports checked for errors without one */
+
+/* For errors that name no port: the ports the engine's containers publish
+ * (those that did not start first), else the common development ports and
+ * the port-range verdicts, as doctor gives them.  Added to p after the
+ * targets of the errors. */
+static int plan_guesses(const pd_snapshot *s, pd_explain *x, plan *p, pd_verdict **ret_v,
+                        size_t *ret_nv)
+{
+	int r = pd_explain_container_guesses(s, MAX_GUESSES, &x->guesses, &x->n_guesses);
+	size_t i;
+
+	x->guesses_from_engine = r == 0 && x->n_guesses > 0;
+	if (r == 0 && !x->n_guesses) {
+		r = pd_explain_common_guesses(&x->guesses, &x->n_guesses);
+		if (r == 0)
+			r = pd_ranges_check(s, ret_v, ret_nv);
+	}
+	for (i = 0; r == 0 && i < x->n_guesses; i++)
+		if (plan_add(p, &x->guesses[i].target) < 0)
+			r = PD_ENOMEM;
+	return r;
+}
+
+/* Check every endpoint that has a port, in one probe; errors without one
+ * are checked through plan_guesses(). */
 static int check_all(const cli_opts *o, pd_explain *x, const pd_errmsg *errs,
-                     size_t n, pd_snapshot **ret_snap, pd_report **ret_rep)
+                     size_t n, pd_snapshot **ret_snap, pd_report **ret_rep,
+                     pd_verdict **ret_v, size_t *ret_nv)
 {
 	plan p;
 	pd_probe_opts po;
-	size_t i, k = 0, *slot;
+	size_t i, k = 0, *slot, first_guess;
+	bool need_guess = false;
 	int ex = EXIT_OK;
 
 	memset(&p, 0, sizeof(p));
@@ -87,8 +114,10 @@ static int check_all(const cli_opts *o, pd_explain *x, const pd_errmsg *errs,
 
 		slot[i] = (size_t)-1;
 		if (pd_errmsg_target(&errs[i], &t) < 0) {
-			x->items[i].why_no_check = _("no port in the text, so nothing "
-			                             "to check here");
+			x->items[i].why_no_check = _("the text names no port: the host "
+			                             "ports checked instead follow the "
+			                             "errors");
+			need_guess = true;
 			continue;
 		}
 		if (pd_errmsg_from_windows(&errs[i]) && !o->snapshot_path) {
@@ -108,12 +137,26 @@ static int check_all(const cli_opts *o, pd_explain *x, const pd_errmsg *errs,
 		}
 		slot[i] = k++;
 	}
-	if (!p.n_targets)
+	if (!p.n_targets && !need_guess)
 		goto out;
 	plan_probe_opts(&p, o, &po);
+	/* The ports to check come from the engine's answer: collect every
+	 * listener and its owner so that the probe sees whoever holds them. */
+	if (need_guess) {
+		po.listeners = true;
+		po.owners = 2;
+	}
 	ex = acquire(o, &po, ret_snap);
 	if (ex)
 		goto out;
+	first_guess = p.n_targets;
+	if (need_guess && plan_guesses(*ret_snap, x, &p, ret_v, ret_nv) < 0) {
+		cli_error(_("out of memory"));
+		ex = EXIT_PROBE;
+		goto out;
+	}
+	x->verdicts = *ret_v;
+	x->n_verdicts = *ret_nv;
 	if (pd_diagnose(*ret_snap, p.targets, p.n_targets, ret_rep) < 0) {
 		cli_error(_("out of memory"));
 		ex = EXIT_PROBE;
@@ -123,10 +166,49 @@ static int check_all(const cli_opts *o, pd_explain *x, const pd_errmsg *errs,
 	for (i = 0; i < n; i++)
 		if (slot[i] != (size_t)-1)
 			x->items[i].result = &(*ret_rep)->results[slot[i]];
+	for (i = 0; i < x->n_guesses && first_guess + i < (*ret_rep)->n_results; i++)
+		x->guesses[i].result = &(*ret_rep)->results[first_guess + i];
 out:
 	free(slot);
 	plan_done(&p);
 	return ex;
+}
+
+/* explain --json prints a document even when it finds nothing, so that
+ * scripts always get one; the exit status stays that of the failure. */
+static int report_none(const cli_opts *o, const char *reason, int status)
+{
+	pd_explain x;
+	char *out = NULL;
+	int r;
+
+	if (!o->json) {
+		cli_error("%s", reason);
+		return status;
+	}
+	memset(&x, 0, sizeof(x));
+	x.none_reason = reason;
+	r = pd_render_explain_json(&x, &out);
+	if (emit(r, out) != EXIT_OK)
+		return EXIT_PROBE;
+	return status;
+}
+
+/* 0 when nothing that was checked is blocked, else EXIT_UNAVAILABLE. */
+static int check_status(const pd_explain *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->n_items; i++)
+		if (x->items[i].result && !x->items[i].result->available)
+			return EXIT_UNAVAILABLE;
+	for (i = 0; i < x->n_guesses; i++)
+		if (x->guesses[i].result && !x->guesses[i].result->available)
+			return EXIT_UNAVAILABLE;
+	for (i = 0; i < x->n_verdicts; i++)
+		if (x->verdicts[i].severity >= PD_SEV_WARNING)
+			return EXIT_UNAVAILABLE;
+	return EXIT_OK;
 }
 
 int cmd_explain(const cli_opts *o)
@@ -135,25 +217,25 @@ int cmd_explain(const cli_opts *o)
 	pd_errmsg *errs = NULL;
 	pd_snapshot *snap = NULL;
 	pd_report *rep = NULL;
+	pd_verdict *verdicts = NULL;
 	pd_explain x;
-	char *text = NULL, *out = NULL;
-	size_t n = 0, len = 0, i;
+	char *text = NULL, *out = NULL, reason[256];
+	size_t n = 0, len = 0, total = 0, nv = 0, i;
 	int ex, r;
 
 	memset(&x, 0, sizeof(x));
 	ex = read_input(o, &text, &len);
 	if (ex)
 		return ex;
-	r = pd_errmsg_parse(text, len, &errs, &n);
+	r = pd_errmsg_parse_total(text, len, &errs, &n, &total);
 	free(text);
 	if (r < 0) {
-		cli_error(_("cannot read the text: %s"), pd_strerror(r));
-		return r == PD_ENOMEM ? EXIT_PROBE : EXIT_USAGE;
+		snprintf(reason, sizeof(reason), _("cannot read the text: %s"), pd_strerror(r));
+		return report_none(o, reason, r == PD_ENOMEM ? EXIT_PROBE : EXIT_USAGE);
 	}
-	if (n == 0) {
-		cli_error(_("no port-binding error found in the text"));
-		return EXIT_USAGE;
-	}
+	if (n == 0)
+		return report_none(o, _("no port-binding error found in the text"), EXIT_USAGE);
+	x.n_found = total;
 	x.items = calloc(n, sizeof(*x.items));
 	if (!x.items) {
 		cli_error(_("out of memory"));
@@ -173,20 +255,21 @@ int cmd_explain(const cli_opts *o)
 	if (!o->offline) {
 		for (i = 0; i < n; i++)
 			x.items[i].why_no_check = NULL;
-		ex = check_all(o, &x, errs, n, &snap, &rep);
+		ex = check_all(o, &x, errs, n, &snap, &rep, &verdicts, &nv);
 		if (ex)
 			goto out;
 	}
 	r = o->json ? pd_render_explain_json(&x, &out) :
 	    pd_render_explain_text(&x, &ro, &out);
 	ex = emit(r, out);
-	for (i = 0; ex == EXIT_OK && i < n; i++)
-		if (x.items[i].result && !x.items[i].result->available)
-			ex = EXIT_UNAVAILABLE;
+	if (ex == EXIT_OK)
+		ex = check_status(&x);
 out:
 	for (i = 0; x.items && i < x.n_items; i++)
 		free(x.items[i].meaning);
 	free(x.items);
+	free(x.guesses);
+	pd_verdicts_free(verdicts, nv);
 	pd_report_free(rep);
 	pd_snapshot_free(snap);
 	pd_errmsg_free(errs, n);
