@@ -93,19 +93,101 @@ static int plan_guesses(const pd_snapshot *s, pd_explain *x, plan *p, pd_verdict
 
 /* Check every endpoint that has a port, in one probe; errors without one
  * are checked through plan_guesses(). */
+/* Inside WSL, with the Windows host reachable: t joins wp, the plan for
+ * the Windows host, and *ret_slot says where; false outside WSL. */
+static bool wsl_windows_target(cli_wsl *w, const pd_target *t, plan *wp,
+                               size_t *ret_slot)
+{
+	if (!w->active)
+		return false;
+	*ret_slot = wp->n_targets;
+	return plan_add(wp, t) == 0;
+}
+
+/* A target as the command line writes it ("0.0.0.0:6555",
+ * "[::1]:53/udp", "localhost:3000", "8080"): the operand portdoctor.exe
+ * is given. */
+static void target_operand(const pd_target *t, char *buf, size_t size)
+{
+	char a[PD_ADDR_STRLEN] = "";
+	const char *udp = t->proto == PD_PROTO_UDP ? "/udp" : "";
+
+	if (t->host == PD_HOST_ADDR)
+		pd_addr_format(&t->addr, a, sizeof(a));
+	if (t->host == PD_HOST_LOCALHOST)
+		snprintf(buf, size, "localhost:%u%s", t->port_lo, udp);
+	else if (t->host == PD_HOST_ADDR && t->addr.family == PD_FAMILY_V6)
+		snprintf(buf, size, "[%s]:%u%s", a, t->port_lo, udp);
+	else if (t->host == PD_HOST_ADDR)
+		snprintf(buf, size, "%s:%u%s", a, t->port_lo, udp);
+	else
+		snprintf(buf, size, "%u%s", t->port_lo, udp);
+}
+
+/* The Windows host's part of explain inside WSL: the Windows failures'
+ * targets checked on its snapshot; *ret_rep is the caller's to free. */
+static int check_windows(const cli_opts *o, cli_wsl *w, plan *wp,
+                         pd_explain *x, const size_t *slot_w,
+                         pd_report **ret_rep)
+{
+	char **args;
+	size_t i;
+
+	if (!wp->n_targets)
+		return EXIT_OK;
+	args = calloc(wp->n_targets, sizeof(*args));
+	for (i = 0; args && i < wp->n_targets; i++) {
+		args[i] = malloc(160);
+		if (args[i])
+			target_operand(&wp->targets[i], args[i], 160);
+	}
+	/* --windows-exe and the timeout apply as in check. */
+	if (args)
+		cli_wsl_begin(o, args, wp->n_targets, w);
+	for (i = 0; args && i < wp->n_targets; i++)
+		free(args[i]);
+	free(args);
+	for (i = 0; !w->win && i < x->n_items; i++)
+		if (slot_w[i] != (size_t)-1)
+			x->items[i].why_no_check = w->note;
+	if (!w->win)
+		return EXIT_OK;
+	w->win->machine = "windows_host";
+	if (pd_diagnose(w->win, wp->targets, wp->n_targets, ret_rep) < 0) {
+		cli_error(_("out of memory"));
+		return EXIT_PROBE;
+	}
+	for (i = 0; i < x->n_items; i++)
+		if (slot_w[i] != (size_t)-1) {
+			x->items[i].result = &(*ret_rep)->results[slot_w[i]];
+			x->items[i].snap = w->win;
+		}
+	return EXIT_OK;
+}
+
 static int check_all(const cli_opts *o, pd_explain *x, const pd_errmsg *errs,
                      size_t n, pd_snapshot **ret_snap, pd_report **ret_rep,
-                     pd_verdict **ret_v, size_t *ret_nv)
+                     pd_verdict **ret_v, size_t *ret_nv, cli_wsl *w,
+                     pd_report **ret_wrep)
 {
-	plan p;
+	plan p, wp;
 	pd_probe_opts po;
-	size_t i, k = 0, *slot, first_guess;
+	size_t i, k = 0, *slot, *slot_w, first_guess;
 	bool need_guess = false;
 	int ex = EXIT_OK;
 
 	memset(&p, 0, sizeof(p));
+	memset(&wp, 0, sizeof(wp));
+	/* Inside WSL a Windows failure is checked on the Windows host. */
+	if (!o->snapshot_path && !o->n_netsh_paths) {
+		pd_probe_wsl(&w->w);
+		w->active = w->w.version != 0;
+	}
 	slot = calloc(n ? n : 1, sizeof(*slot));
-	if (!slot) {
+	slot_w = calloc(n ? n : 1, sizeof(*slot_w));
+	for (i = 0; slot_w && i < n; i++)
+		slot_w[i] = (size_t)-1;
+	if (!slot || !slot_w) {
 		cli_error(_("out of memory"));
 		return EXIT_PROBE;
 	}
@@ -122,6 +204,9 @@ static int check_all(const cli_opts *o, pd_explain *x, const pd_errmsg *errs,
 		}
 		if (pd_errmsg_from_windows(&errs[i]) && !o->snapshot_path) {
 #ifndef _WIN32
+			/* Inside WSL the Windows host is asked (below). */
+			if (wsl_windows_target(w, &t, &wp, &slot_w[i]))
+				continue;
 			x->items[i].why_no_check =
 				_("this failure happened on Windows: run portdoctor.exe "
 				  "there, or `portdoctor check PORT --from-netsh FILE` with "
@@ -137,7 +222,8 @@ static int check_all(const cli_opts *o, pd_explain *x, const pd_errmsg *errs,
 		}
 		slot[i] = k++;
 	}
-	if (!p.n_targets && !need_guess)
+	ex = check_windows(o, w, &wp, x, slot_w, ret_wrep);
+	if (ex || (!p.n_targets && !need_guess))
 		goto out;
 	plan_probe_opts(&p, o, &po);
 	/* The ports to check come from the engine's answer: collect every
@@ -170,7 +256,9 @@ static int check_all(const cli_opts *o, pd_explain *x, const pd_errmsg *errs,
 		x->guesses[i].result = &(*ret_rep)->results[first_guess + i];
 out:
 	free(slot);
+	free(slot_w);
 	plan_done(&p);
+	plan_done(&wp);
 	return ex;
 }
 
@@ -218,12 +306,15 @@ int cmd_explain(const cli_opts *o)
 	pd_snapshot *snap = NULL;
 	pd_report *rep = NULL;
 	pd_verdict *verdicts = NULL;
+	pd_report *wrep = NULL;
 	pd_explain x;
+	cli_wsl w;
 	char *text = NULL, *out = NULL, reason[256];
 	size_t n = 0, len = 0, total = 0, nv = 0, i;
 	int ex, r;
 
 	memset(&x, 0, sizeof(x));
+	memset(&w, 0, sizeof(w));
 	ex = read_input(o, &text, &len);
 	if (ex)
 		return ex;
@@ -255,7 +346,8 @@ int cmd_explain(const cli_opts *o)
 	if (!o->offline) {
 		for (i = 0; i < n; i++)
 			x.items[i].why_no_check = NULL;
-		ex = check_all(o, &x, errs, n, &snap, &rep, &verdicts, &nv);
+		ex = check_all(o, &x, errs, n, &snap, &rep, &verdicts, &nv, &w,
+		               &wrep);
 		if (ex)
 			goto out;
 	}
@@ -271,6 +363,8 @@ out:
 	free(x.guesses);
 	pd_verdicts_free(verdicts, nv);
 	pd_report_free(rep);
+	pd_report_free(wrep);
+	cli_wsl_done(&w);
 	pd_snapshot_free(snap);
 	pd_errmsg_free(errs, n);
 	return ex;

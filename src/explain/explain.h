@@ -13,6 +13,9 @@ typedef struct pd_explain_item {
 	char *meaning;            /* owned by the caller's pd_explain */
 	const pd_result *result;  /* into report, or NULL: no check made */
 	const char *why_no_check; /* static text when result is NULL */
+	/* The machine result is about when it is not report's: inside WSL a
+	 * Windows failure is checked on the Windows host's snapshot. */
+	const pd_snapshot *snap;
 } pd_explain_item;
 
 /* A port checked for errors whose text names none (guess.c). */

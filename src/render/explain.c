@@ -161,6 +161,13 @@ static void put_guesses(pd_buf *b, const pd_explain *x, const pd_render_opts *o)
 		              nfree);
 }
 
+/* The snapshot an item's result is about. */
+static const pd_snapshot *snap_of(const pd_explain *x,
+                                  const pd_explain_item *it)
+{
+	return it->snap ? it->snap : x->report->snap;
+}
+
 int pd_render_explain_text(const pd_explain *x, const pd_render_opts *o,
                            char **ret)
 {
@@ -181,10 +188,11 @@ int pd_render_explain_text(const pd_explain *x, const pd_render_opts *o,
 		pd_buf_putc(&b, '\n');
 		put_said(&b, e);
 		if (it->result && e->error_class == PD_ERRCLASS_ALREADY_ALLOCATED)
-			put_allocating_container(&b, x->report->snap, it->result);
+			put_allocating_container(&b, snap_of(x, it), it->result);
 		if (it->result) {
-			pd_buf_puts(&b, _("   on this machine now:\n"));
-			pd__render_result_text(&b, x->report->snap, it->result, o, "   ");
+			pd_buf_puts(&b, it->snap ? _("   on the Windows host now:\n") :
+			            _("   on this machine now:\n"));
+			pd__render_result_text(&b, snap_of(x, it), it->result, o, "   ");
 		} else if (it->why_no_check) {
 			pd_buf_puts(&b, "   ");
 			pd__put_safe(&b, it->why_no_check, 0);
@@ -233,11 +241,11 @@ static json_t *errmsg_json(const pd_explain *x, const pd_explain_item *it,
 	pd__jset(o, "windows", json_boolean(pd_errmsg_from_windows(e)), err);
 	pd__jset(o, "meaning", pd__jstr(it->meaning), err);
 	pd__jset(o, "result", it->result ?
-	         pd__result_json(x->report->snap, it->result, err) : json_null(),
+	         pd__result_json(snap_of(x, it), it->result, err) : json_null(),
 	         err);
 	pd__jset(o, "no_check_reason", pd__jstr(it->why_no_check), err);
 	if (it->result && e->error_class == PD_ERRCLASS_ALREADY_ALLOCATED) {
-		const pd_container *c = allocating_container(x->report->snap,
+		const pd_container *c = allocating_container(snap_of(x, it),
 		                                             it->result);
 
 		pd__jset(o, "allocated_to", c ? pd__container_json(c, err) :
