@@ -14,13 +14,6 @@
 #include "explain/explain.h"
 #include "render.h"
 
-/* Counted text (ngettext), here until core/i18n.h has one. */
-#if PD_ENABLE_NLS
-#define P_(s, p, n) dngettext(PD_PACKAGE, s, p, (unsigned long)(n))
-#else
-#define P_(s, p, n) ((n) == 1 ? (s) : (p))
-#endif
-
 static void put_said(pd_buf *b, const pd_errmsg *e)
 {
 	pd_buf_puts(b, _("   error: "));
@@ -156,8 +149,9 @@ static void put_guesses(pd_buf *b, const pd_explain *x, const pd_render_opts *o)
 			pd__render_result_text(b, x->report->snap, g->result, o, "     ");
 	}
 	if (nfree)
-		pd_buf_printf(b, P_("   %zu more common port is available.\n",
-		                    "   %zu more common ports are available.\n", nfree),
+		pd_buf_printf(b, ngettext("   %zu more common port is available.\n",
+		                          "   %zu more common ports are available.\n",
+		                          nfree),
 		              nfree);
 }
 
@@ -202,9 +196,10 @@ int pd_render_explain_text(const pd_explain *x, const pd_render_opts *o,
 	if (x->report)
 		put_guesses(&b, x, o);
 	if (x->n_found > x->n_items)
-		pd_buf_printf(&b, P_("Shown: the first %zu of %zu error found in the text.\n",
-		                     "Shown: the first %zu of %zu errors found in the text.\n",
-		                     x->n_found),
+		pd_buf_printf(&b, ngettext("Shown: the first %zu of %zu error found "
+		                           "in the text.\n",
+		                           "Shown: the first %zu of %zu errors found "
+		                           "in the text.\n", x->n_found),
 		              x->n_items, x->n_found);
 	if (x->report)
 		pd__put_notes(&b, x->report->snap, o);
