@@ -116,7 +116,9 @@ int pd_explain_meaning(const pd_errmsg *e, char **ret)
 	pd__put_safe(&b, tool_label(e->tool), 64);
 	pd_buf_puts(&b, _(" could not bind "));
 	put_endpoint_words(&b, e);
-	pd_buf_puts(&b, ". ");
+	/* TRANSLATORS: ends "TOOL could not bind ENDPOINT"; the meaning
+	 * follows. */
+	pd_buf_puts(&b, _(". "));
 	if (e->port < 0)
 		pd_buf_puts(&b, _("The message does not say which port. Docker "
 		                  "Desktop drops it in its short form: list what the "
