@@ -56,6 +56,7 @@ typedef struct cli_opts {
 	bool no_reserve;   /* fix on Windows: restart winnat without reserving */
 	bool until_free;   /* watch --until-free */
 	bool until_taken;  /* watch --until-taken */
+	bool hooks;        /* docker-plugin install --hooks */
 	const char *remedy_id;  /* --remedy ID */
 	const char *root_dir;   /* --root DIR (else $PORTDOCTOR_ROOT, "/") */
 	const char *signal_name; /* kill --signal SIG */
@@ -129,5 +130,7 @@ int cmd_reserve(const cli_opts *o);
 int cmd_kill(const cli_opts *o);
 int cmd_free(const cli_opts *o);
 int cmd_watch(const cli_opts *o);
+int cmd_docker_plugin(const cli_opts *o); /* docker_plugin.c */
+int cmd_completion(const cli_opts *o);    /* completion.c */
 
 #endif

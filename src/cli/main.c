@@ -7,21 +7,26 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_first.h"
 #include "core/i18n.h"
 
 int main(int argc, char **argv)
 {
 	cli_opts o;
 	char err[256] = "";
-	int ex;
+	int ex, r;
 
 	setlocale(LC_ALL, "");
 #if PD_ENABLE_NLS
 	bindtextdomain(PD_PACKAGE, PD_LOCALEDIR);
 #endif
-	if (cli_parse(argc, argv, &o, err, sizeof(err)) < 0) {
+	if (cli_docker_entry(&argc, argv, &ex))
+		return ex;
+	r = cli_parse(argc, argv, &o, err, sizeof(err));
+	if (r < 0) {
 		cli_error("%s", err);
-		cli_usage(NULL, true);
+		if (r != CLI_PARSE_SAID)
+			cli_usage(NULL, true);
 		free(o.args);
 		free(o.netsh_paths);
 		return EXIT_USAGE;

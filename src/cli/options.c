@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_first.h"
 
 /* The commands.  Add a new one here and in usage.c. */
 static const cli_command commands[] = {
@@ -26,8 +27,17 @@ static const cli_command commands[] = {
 	{"kill", cmd_kill},
 	{"free", cmd_free},
 	{"watch", cmd_watch},
+	{"docker-plugin", cmd_docker_plugin},
+	{"completion", cmd_completion}, /* hidden: for packagers */
 	{NULL, NULL},
 };
+
+const char *const cli_command_names[] = {
+	"doctor", "check", "list", "ranges", "snapshot", "compose", "explain",
+	"fix", "reserve", "kill", "free", "watch", "docker-plugin",
+};
+const size_t cli_n_command_names =
+	sizeof(cli_command_names) / sizeof(cli_command_names[0]);
 
 const cli_command *cli_find_command(const char *name)
 {
@@ -113,11 +123,7 @@ int cli_parse(int argc, char **argv, cli_opts *o, char *err, size_t errsize)
 		const char **slot = NULL;
 
 		if (only_operands || a[0] != '-' || strcmp(a, "-") == 0) {
-			if (!o->command) {
-				if (!is_command(a)) {
-					snprintf(err, errsize, "unknown command '%s'", a);
-					return -1;
-				}
+			if (!o->command && !o->n_args && is_command(a)) {
 				o->command = a;
 			} else {
 				o->args[o->n_args++] = argv[i];
@@ -183,6 +189,8 @@ int cli_parse(int argc, char **argv, cli_opts *o, char *err, size_t errsize)
 			o->until_free = true;
 		} else if (strcmp(a, "--until-taken") == 0) {
 			o->until_taken = true;
+		} else if (strcmp(a, "--hooks") == 0) {
+			o->hooks = true;
 		} else if (fix_value_opt(a, o, &slot, &v)) {
 			if (!v) {
 				if (i + 1 >= argc || !*argv[i + 1]) {
@@ -214,6 +222,9 @@ int cli_parse(int argc, char **argv, cli_opts *o, char *err, size_t errsize)
 				o->compose_files[o->n_compose_files++] = v;
 		}
 	}
+	/* "portdoctor 8080", a pasted error, or a mistyped command. */
+	if (!o->command && o->n_args)
+		return cli_first_contact(o, err, errsize);
 	if (!o->command)
 		o->command = "doctor";
 	/* ranges --from-netsh FILE...: its operands are more pasted files. */

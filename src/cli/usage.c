@@ -26,6 +26,8 @@ static const char synopsis[] =
 	"       portdoctor kill TARGET [--signal SIG] [--yes] [--json]\n"
 	"       portdoctor watch TARGET... [--interval SECONDS]\n"
 	"                  [--until-free | --until-taken] [--json]\n"
+	"       portdoctor docker-plugin install|remove [--hooks] [--apply]\n"
+	"       portdoctor PORT | TARGET...   (check)   portdoctor 'ERROR TEXT'   (explain)\n"
 	"       portdoctor --version | --help\n";
 
 static const char details[] =
@@ -57,6 +59,8 @@ static const char details[] =
 	"             never PID 1, kernel threads or critical services)\n"
 	"  watch      a timestamped line whenever a target is taken, released,\n"
 	"             reserved, or the dynamic range changes\n"
+	"  docker-plugin  install or remove `docker portdoctor` (a link in\n"
+	"             ~/.docker/cli-plugins; --hooks: Docker's error hooks)\n"
 	"\n"
 	"TARGET: 8080  8080/udp  3000-3010  127.0.0.1:8080  [::1]:8080\n"
 	"        0.0.0.0:53/udp  localhost:3000  :8080\n"
@@ -89,6 +93,7 @@ static const char details[] =
 	"  --signal SIG       kill: TERM (default), INT, HUP, KILL, ...\n"
 	"  --interval SECONDS watch: how often to look (default 1)\n"
 	"  --until-free, --until-taken   watch: exit 0 on that change\n"
+	"  --hooks            docker-plugin install: turn on Docker's error hooks\n"
 	"  -v, --verbose      every owner detail and every socket\n"
 	"  --no-engine        do not ask Docker or Podman which container holds\n"
 	"                     a port (DOCKER_HOST, docker context, usual sockets)\n"
