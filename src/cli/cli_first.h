@@ -14,10 +14,6 @@
 /* cli_parse's return when err is the whole message: print it, no usage. */
 #define CLI_PARSE_SAID (-2)
 
-/* The commands' names, in the order of the table in options.c. */
-extern const char *const cli_command_names[];
-extern const size_t cli_n_command_names;
-
 /* The first operand is no command: sets o->command to check (every
  * operand a target) or explain (the operands hold a port-binding
  * failure) and returns 0; else fills err with one line naming the

@@ -17,6 +17,7 @@
 
 #include "cli.h"
 #include "cli_first.h"
+#include "cli_optable.h"
 #include "core/i18n.h"
 #include "explain/errmsg.h"
 
@@ -111,7 +112,8 @@ static bool holds_bind_failure(const cli_opts *o)
 
 int cli_first_contact(cli_opts *o, char *err, size_t errsize)
 {
-	const char *word = o->args[0], *near;
+	const char *word = o->args[0], *near, *names[64];
+	size_t i, n = 0;
 
 	if (all_targets(o)) {
 		o->command = "check";
@@ -121,7 +123,9 @@ int cli_first_contact(cli_opts *o, char *err, size_t errsize)
 		o->command = "explain";
 		return 0;
 	}
-	near = cli_closest(word, cli_command_names, cli_n_command_names);
+	for (i = 0; i < cli_n_command_helps && n < 64; i++)
+		names[n++] = cli_command_helps[i].name;
+	near = cli_closest(word, names, n);
 	snprintf(err, errsize,
 	         _("unknown command '%.60s': did you mean '%s'? "
 	           "See 'portdoctor --help'."), word, near ? near : "doctor");

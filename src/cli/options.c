@@ -32,13 +32,6 @@ static const cli_command commands[] = {
 	{NULL, NULL},
 };
 
-const char *const cli_command_names[] = {
-	"doctor", "check", "list", "ranges", "snapshot", "compose", "explain",
-	"fix", "reserve", "kill", "free", "watch", "docker-plugin",
-};
-const size_t cli_n_command_names =
-	sizeof(cli_command_names) / sizeof(cli_command_names[0]);
-
 const cli_command *cli_find_command(const char *name)
 {
 	size_t i;
@@ -147,6 +140,11 @@ int cli_parse(int argc, char **argv, cli_opts *o, char *err, size_t errsize)
 		} else if (strcmp(a, "--no-color") == 0) {
 			o->color = 0;
 		} else if (long_opt(a, "--color", &v)) {
+			/* "--color WHEN" as --help writes it, and "--color=WHEN". */
+			if (!v && i + 1 < argc && (strcmp(argv[i + 1], "auto") == 0 ||
+			    strcmp(argv[i + 1], "always") == 0 ||
+			    strcmp(argv[i + 1], "never") == 0))
+				v = argv[++i];
 			if (!v || strcmp(v, "auto") == 0)
 				o->color = -1;
 			else if (strcmp(v, "always") == 0)
