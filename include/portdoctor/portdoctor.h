@@ -509,6 +509,11 @@ int pd_render_doctor_text(const pd_report *r, const pd_verdict *v, size_t n,
                           const pd_render_opts *o, char **ret);
 int pd_render_doctor_json(const pd_report *r, const pd_verdict *v, size_t n,
                           char **ret);
+/* ranges, doctor on a terminal: the port space 0-65535 as one line of
+ * cells with a legend; marks under the ports of r's results (NULL: the
+ * common development ports).  Plain shapes, colour only with o->color. */
+int pd_render_picture_text(const pd_snapshot *s, const pd_report *r,
+                           const pd_render_opts *o, char **ret);
 
 #ifdef __cplusplus
 }

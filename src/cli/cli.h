@@ -57,6 +57,7 @@ typedef struct cli_opts {
 	bool until_free;   /* watch --until-free */
 	bool until_taken;  /* watch --until-taken */
 	bool hooks;        /* docker-plugin install --hooks */
+	bool picture;      /* --picture: ranges, doctor draw the port space */
 	const char *remedy_id;  /* --remedy ID */
 	const char *root_dir;   /* --root DIR (else $PORTDOCTOR_ROOT, "/") */
 	const char *signal_name; /* kill --signal SIG */
@@ -87,6 +88,10 @@ void cli_error(const char *fmt, ...) PD_PRINTF(1, 2);
 /* Writes text to path atomically (temporary file, then rename). */
 int cli_write_file(const char *path, const char *text);
 bool cli_color(const cli_opts *o);
+/* ranges, doctor: prints the port space on a terminal or with --picture
+ * (not with --json); returns an exit status. */
+int cli_picture(const cli_opts *o, const pd_snapshot *s,
+                const pd_report *r);
 
 /* Targets with what the probe must look at for them (commands.c). */
 typedef struct plan {

@@ -241,11 +241,12 @@ int cmd_ranges(const cli_opts *o)
 		pd_snapshot_free(s);
 		return EXIT_PROBE;
 	}
+	ex = cli_picture(o, s, NULL);
 	/* Render first: the order in which emit()'s arguments are evaluated
 	 * is unspecified, and text must be set before it is read. */
 	r = o->json ? pd_render_ranges_json(s, v, n, &text) :
 	    pd_render_ranges_text(s, v, n, &ro, &text);
-	ex = emit(r, text);
+	ex = ex ? ex : emit(r, text);
 	for (i = 0; ex == EXIT_OK && i < n; i++)
 		if (v[i].severity >= PD_SEV_WARNING)
 			ex = EXIT_UNAVAILABLE;
@@ -304,9 +305,10 @@ int cmd_doctor(const cli_opts *o)
 		cli_error(_("out of memory"));
 		goto out;
 	}
+	ex = cli_picture(o, s, rep);
 	r = o->json ? pd_render_doctor_json(rep, v, n, &text) :
 	    pd_render_doctor_text(rep, v, n, &ro, &text);
-	ex = emit(r, text);
+	ex = ex ? ex : emit(r, text);
 	for (i = 0; ex == EXIT_OK && i < n; i++)
 		if (v[i].severity >= PD_SEV_WARNING)
 			ex = EXIT_UNAVAILABLE;

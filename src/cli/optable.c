@@ -40,6 +40,7 @@ const cli_option cli_options[] = {
 	{"--interval", NULL, CLI_V_TEXT, "watch", "seconds between looks"},
 	{"--until-free", NULL, CLI_V_NONE, "watch", "exit when free"},
 	{"--until-taken", NULL, CLI_V_NONE, "watch", "exit when taken"},
+	{"--picture", NULL, CLI_V_NONE, "ranges doctor", "draw the port space"},
 	{"--hooks", NULL, CLI_V_NONE, "docker-plugin", "turn on the Docker CLI hooks"},
 };
 const size_t cli_n_options = sizeof(cli_options) / sizeof(cli_options[0]);

@@ -189,6 +189,8 @@ int cli_parse(int argc, char **argv, cli_opts *o, char *err, size_t errsize)
 			o->until_taken = true;
 		} else if (strcmp(a, "--hooks") == 0) {
 			o->hooks = true;
+		} else if (strcmp(a, "--picture") == 0) {
+			o->picture = true;
 		} else if (fix_value_opt(a, o, &slot, &v)) {
 			if (!v) {
 				if (i + 1 >= argc || !*argv[i + 1]) {

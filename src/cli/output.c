@@ -62,6 +62,26 @@ bool cli_color(const cli_opts *o)
 	return isatty(fileno(stdout)) != 0;
 }
 
+int cli_picture(const cli_opts *o, const pd_snapshot *s, const pd_report *r)
+{
+	pd_render_opts ro;
+	char *text = NULL;
+	int rc;
+
+	if (o->json || (!o->picture && !isatty(fileno(stdout))))
+		return EXIT_OK;
+	memset(&ro, 0, sizeof(ro));
+	ro.color = cli_color(o);
+	rc = pd_render_picture_text(s, r, &ro, &text);
+	if (rc < 0) {
+		cli_error("cannot format the output: %s", pd_strerror(rc));
+		return EXIT_PROBE;
+	}
+	rc = cli_write_stdout(text);
+	free(text);
+	return rc < 0 ? EXIT_PROBE : EXIT_OK;
+}
+
 /* Writes all of text to an open descriptor; -1 with errno on failure. */
 static int write_all(int fd, const char *text, size_t n)
 {

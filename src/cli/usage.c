@@ -9,10 +9,11 @@
 #include "core/i18n.h"
 
 static const char synopsis[] =
-	"usage: portdoctor [doctor] [--json] [--snapshot FILE]\n"
+	"usage: portdoctor [doctor] [--json] [--picture] [--snapshot FILE]\n"
 	"       portdoctor check TARGET... [--json] [-v] [--snapshot FILE]\n"
 	"       portdoctor list [--tcp] [--udp] [--json] [-v] [--snapshot FILE]\n"
-	"       portdoctor ranges [--json] [--snapshot FILE | --from-netsh FILE...]\n"
+	"       portdoctor ranges [--json] [--picture]\n"
+	"                  [--snapshot FILE | --from-netsh FILE...]\n"
 	"       portdoctor snapshot [-o FILE] [TARGET...]\n"
 	"       portdoctor explain [TEXT... | -f FILE] [--offline] [--json] [-v]\n"
 	"       portdoctor compose [-f FILE]... [--profile NAME]... [--env-file FILE]\n"
@@ -93,6 +94,7 @@ static const char details[] =
 	"  --signal SIG       kill: TERM (default), INT, HUP, KILL, ...\n"
 	"  --interval SECONDS watch: how often to look (default 1)\n"
 	"  --until-free, --until-taken   watch: exit 0 on that change\n"
+	"  --picture          ranges, doctor: draw the port space also off a terminal\n"
 	"  --hooks            docker-plugin install: turn on Docker's error hooks\n"
 	"  -v, --verbose      every owner detail and every socket\n"
 	"  --no-engine        do not ask Docker or Podman which container holds\n"
