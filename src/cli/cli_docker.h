@@ -11,6 +11,12 @@
 #define PD_URL "https://github.com/portdoctor/portdoctor"
 #endif
 
+#ifdef _WIN32
+#define SEP "\\"
+#else
+#define SEP "/"
+#endif
+
 /* $DOCKER_CONFIG, else ~/.docker; -1 when neither can be told. */
 int cli_docker_config_dir(char *buf, size_t size);
 /* Prints what install (hooks on) or remove (what install added taken

@@ -15,6 +15,7 @@
  * exactly that, and only where the value is still the one we wrote.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,7 +47,21 @@ typedef struct edit {
 	json_t *record; /* what install added (to write, or read for remove) */
 	bool exists;    /* config.json was there */
 	bool changed;
+	bool quiet;     /* applying: the plan was shown already */
 } edit;
+
+/* A line of the plan (not repeated while applying). */
+static void note(const edit *e, const char *fmt, ...) PD_PRINTF(2, 3);
+static void note(const edit *e, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (e->quiet)
+		return;
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+}
 
 static void edit_done(edit *e)
 {
@@ -102,12 +117,12 @@ static void add_key(edit *e, json_t *obj, const char *key, const char *path,
 	if (!cur) {
 		json_object_set_new(obj, key, json_string(value));
 		json_object_set_new(e->record, path, json_string(value));
-		printf(_("  in %s: add %s = \"%s\"\n"), e->cfg, path, value);
+		note(e, _("  in %s: add %s = \"%s\"\n"), e->cfg, path, value);
 		e->changed = true;
 	} else if (json_is_string(cur) && strcmp(json_string_value(cur), value) == 0) {
-		printf(_("  in %s: %s is \"%s\" already\n"), e->cfg, path, value);
+		note(e, _("  in %s: %s is \"%s\" already\n"), e->cfg, path, value);
 	} else {
-		printf(_("  in %s: %s is set by you: left alone (hooks may not "
+		note(e, _("  in %s: %s is set by you: left alone (hooks may not "
 		         "run)\n"), e->cfg, path);
 	}
 }
@@ -153,10 +168,10 @@ static void take_out(edit *e, const char *path, const char *parent,
 	cur = json_is_object(obj) ? json_object_get(obj, key) : NULL;
 	if (json_is_string(cur) && json_equal(cur, want)) {
 		json_object_del(obj, key);
-		printf(_("  in %s: remove %s\n"), e->cfg, path);
+		note(e, _("  in %s: remove %s\n"), e->cfg, path);
 		e->changed = true;
 	} else {
-		printf(_("  in %s: %s was changed since: left alone\n"), e->cfg,
+		note(e, _("  in %s: %s was changed since: left alone\n"), e->cfg,
 		       path);
 	}
 }
@@ -193,7 +208,7 @@ static int plan_remove(edit *e)
 	if (!had || bad) {
 		json_decref(e->record);
 		e->record = NULL;
-		printf(_("  %s: no hooks added by portdoctor to take out\n"),
+		note(e, _("  %s: no hooks added by portdoctor to take out\n"),
 		       e->cfg);
 		return 0;
 	}
@@ -206,13 +221,14 @@ static int plan_remove(edit *e)
 	return 0;
 }
 
-static int edit_plan(const char *dir, bool install, edit *e)
+static int edit_plan(const char *dir, bool install, bool quiet, edit *e)
 {
 	int bad;
 
 	memset(e, 0, sizeof(*e));
-	snprintf(e->cfg, sizeof(e->cfg), "%s/config.json", dir);
-	snprintf(e->rec, sizeof(e->rec), "%s/portdoctor-hooks.json", dir);
+	e->quiet = quiet;
+	snprintf(e->cfg, sizeof(e->cfg), "%s" SEP "config.json", dir);
+	snprintf(e->rec, sizeof(e->rec), "%s" SEP "portdoctor-hooks.json", dir);
 	e->root = load(e->cfg, &e->exists, &bad);
 	if (bad) {
 		cli_error(_("%s is not a JSON object: left alone"), e->cfg);
@@ -228,7 +244,7 @@ static int edit_plan(const char *dir, bool install, edit *e)
 int cli_docker_config_plan(const char *dir, bool install)
 {
 	edit e;
-	int r = edit_plan(dir, install, &e);
+	int r = edit_plan(dir, install, false, &e);
 
 	if (r == 0 && e.changed && e.exists)
 		printf(_("  backup: %s.portdoctor-backup\n"), e.cfg);
@@ -305,7 +321,7 @@ int cli_docker_config_apply(const char *dir, bool install)
 	int mode = 0600, r = -1;
 	edit e;
 
-	if (edit_plan(dir, install, &e) < 0)
+	if (edit_plan(dir, install, true, &e) < 0)
 		goto out;
 	r = 0;
 	if (!e.changed)

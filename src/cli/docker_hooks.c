@@ -95,7 +95,10 @@ static char *offline_text(const pd_errmsg *e, const char *arg)
 	return out;
 }
 
-/* Cause on this machine and the one command: from a real check. */
+#ifndef _WIN32
+/* Cause on this machine and the one command: from a real check.  (Only
+ * where a timer can bound it: on Windows the probe runs netsh, which can
+ * take seconds, so the reply there is the offline reading.) */
 static char *checked_text(const pd_target *t, const char *arg)
 {
 	pd_probe_opts po;
@@ -156,7 +159,6 @@ done:
 	return out;
 }
 
-#ifndef _WIN32
 static const char *volatile alarm_reply;
 
 static void on_alarm(int sig)

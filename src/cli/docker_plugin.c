@@ -35,8 +35,10 @@
 #define PLUGIN_NAME "portdoctor"
 #ifdef _WIN32
 #define PLUGIN_FILE "docker-portdoctor.exe"
+#define LINK_PLAN _("  copy %s -> %s\n")
 #else
 #define PLUGIN_FILE "docker-portdoctor"
+#define LINK_PLAN _("  link %s -> %s\n")
 #endif
 
 static const char metadata[] =
@@ -93,7 +95,7 @@ int cli_docker_config_dir(char *buf, size_t size)
 	if (d && *d)
 		snprintf(buf, size, "%s", d);
 	else if (home && *home)
-		snprintf(buf, size, "%s/.docker", home);
+		snprintf(buf, size, "%s" SEP ".docker", home);
 	else
 		return -1;
 	return 0;
@@ -163,8 +165,8 @@ static int plan_and_apply(const cli_opts *o, bool install)
 		            "DOCKER_CONFIG or HOME)"));
 		return EXIT_USAGE;
 	}
-	snprintf(plugdir, sizeof(plugdir), "%s/cli-plugins", dir);
-	snprintf(path, sizeof(path), "%s/%s", plugdir, PLUGIN_FILE);
+	snprintf(plugdir, sizeof(plugdir), "%s" SEP "cli-plugins", dir);
+	snprintf(path, sizeof(path), "%s" SEP "%s", plugdir, PLUGIN_FILE);
 	st = link_state(path, self);
 	if (st == 2) {
 		cli_error(_("%s exists and is not portdoctor's link: left alone"),
@@ -175,8 +177,7 @@ static int plan_and_apply(const cli_opts *o, bool install)
 	printf(install ? _("docker-plugin install: the plan\n") :
 	       _("docker-plugin remove: the plan\n"));
 	if (want_link)
-		printf(install ? _("  link %s -> %s\n") : _("  remove %s\n"),
-		       path, self);
+		printf(install ? LINK_PLAN : _("  remove %s\n"), path, self);
 	else
 		printf(install ? _("  %s is in place already\n") :
 		       _("  %s is not there: nothing to remove\n"), path);
