@@ -112,10 +112,69 @@ static void put_commands(const char *operands, const char *sep)
 	}
 }
 
-static void gen_bash(void)
+/* How bash and zsh spell the branches of the generated case statements. */
+typedef struct shell_syntax {
+	const char *open;      /* before a pattern */
+	const char *words;     /* before a list of words to offer */
+	const char *words_end; /* after it */
+	const char *file, *dir, *port, *text; /* what a value of that kind does */
+} shell_syntax;
+
+static const shell_syntax bash_syntax = {
+	"\t", ") COMPREPLY=($(compgen -W '", "' -- \"$cur\"))",
+	") compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "
+	"\"$cur\")); return ;;\n",
+	") compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "
+	"\"$cur\")); return ;;\n",
+	") COMPREPLY=($(compgen -W \"$(\"${COMP_WORDS[0]}\" completion ports "
+	"2>/dev/null)\" -- \"$cur\")); return ;;\n",
+	") return ;;\n",
+};
+
+static const shell_syntax zsh_syntax = {
+	"\t(", ") compadd -- ", "",
+	") _files; return ;;\n",
+	") _files -/; return ;;\n",
+	") compadd -- ${(f)\"$($words[1] completion ports 2>/dev/null)\"}; "
+	"return ;;\n",
+	") return ;;\n",
+};
+
+/* case $prev in: the values each kind of option takes. */
+static void put_value_cases(const shell_syntax *sh)
+{
+	int i;
+
+	for (i = CLI_V_WHEN; i <= CLI_V_SIGNAL; i++)
+		if (put_pattern((cli_value)i, sh->open)) {
+			printf("%s", sh->words);
+			put_values((cli_value)i, " ");
+			printf("%s; return ;;\n", sh->words_end);
+		}
+	if (put_pattern(CLI_V_FILE, sh->open))
+		printf("%s", sh->file);
+	if (put_pattern(CLI_V_DIR, sh->open))
+		printf("%s", sh->dir);
+	if (put_pattern(CLI_V_PORT, sh->open))
+		printf("%s", sh->port);
+	if (put_pattern(CLI_V_TEXT, sh->open))
+		printf("%s", sh->text);
+}
+
+/* case $cmd in: each command's options. */
+static void put_option_cases(const shell_syntax *sh)
 {
 	size_t i;
 
+	for (i = 0; i < cli_n_command_helps; i++) {
+		printf("\t%s%s%s", sh->open, cli_command_helps[i].name, sh->words);
+		put_opts(cli_command_helps[i].name, " ");
+		printf("%s ;;\n", sh->words_end);
+	}
+}
+
+static void gen_bash(void)
+{
 	printf("# bash completion for portdoctor: " GEN_NOTE "\n", "bash");
 	printf("_portdoctor()\n{\n\tlocal cur prev cmd= i\n"
 	       "\tcur=${COMP_WORDS[COMP_CWORD]}\n"
@@ -125,29 +184,9 @@ static void gen_bash(void)
 	put_commands(NULL, "|");
 	printf(") cmd=${COMP_WORDS[i]}; break ;;\n\t\tesac\n\tdone\n"
 	       "\tcase $prev in\n");
-	for (i = CLI_V_WHEN; i <= CLI_V_SIGNAL; i++)
-		if (put_pattern((cli_value)i, "\t")) {
-			printf(") COMPREPLY=($(compgen -W '");
-			put_values((cli_value)i, " ");
-			printf("' -- \"$cur\")); return ;;\n");
-		}
-	if (put_pattern(CLI_V_FILE, "\t"))
-		printf(") compopt -o filenames 2>/dev/null; "
-		       "COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n");
-	if (put_pattern(CLI_V_DIR, "\t"))
-		printf(") compopt -o filenames 2>/dev/null; "
-		       "COMPREPLY=($(compgen -d -- \"$cur\")); return ;;\n");
-	if (put_pattern(CLI_V_PORT, "\t"))
-		printf(") COMPREPLY=($(compgen -W \"$(\"${COMP_WORDS[0]}\" "
-		       "completion ports 2>/dev/null)\" -- \"$cur\")); return ;;\n");
-	if (put_pattern(CLI_V_TEXT, "\t"))
-		printf(") return ;;\n");
+	put_value_cases(&bash_syntax);
 	printf("\tesac\n\tif [[ $cur == -* ]]; then\n\t\tcase $cmd in\n");
-	for (i = 0; i < cli_n_command_helps; i++) {
-		printf("\t\t%s) COMPREPLY=($(compgen -W '", cli_command_helps[i].name);
-		put_opts(cli_command_helps[i].name, " ");
-		printf("' -- \"$cur\")) ;;\n");
-	}
+	put_option_cases(&bash_syntax);
 	printf("\t\t*) COMPREPLY=($(compgen -W '");
 	put_opts("", " ");
 	printf("' -- \"$cur\")) ;;\n\t\tesac\n\t\treturn\n\tfi\n\tcase $cmd in\n"
@@ -172,27 +211,9 @@ static void gen_zsh(void)
 	put_commands(NULL, "|");
 	printf(") cmd=$words[i]; break ;;\n\t\tesac\n\tdone\n"
 	       "\tcase $words[CURRENT-1] in\n");
-	for (i = CLI_V_WHEN; i <= CLI_V_SIGNAL; i++)
-		if (put_pattern((cli_value)i, "\t(")) {
-			printf(") compadd -- ");
-			put_values((cli_value)i, " ");
-			printf("; return ;;\n");
-		}
-	if (put_pattern(CLI_V_FILE, "\t("))
-		printf(") _files; return ;;\n");
-	if (put_pattern(CLI_V_DIR, "\t("))
-		printf(") _files -/; return ;;\n");
-	if (put_pattern(CLI_V_PORT, "\t("))
-		printf(") compadd -- ${(f)\"$($words[1] completion ports "
-		       "2>/dev/null)\"}; return ;;\n");
-	if (put_pattern(CLI_V_TEXT, "\t("))
-		printf(") return ;;\n");
+	put_value_cases(&zsh_syntax);
 	printf("\tesac\n\tif [[ $PREFIX == -* ]]; then\n\t\tcase $cmd in\n");
-	for (i = 0; i < cli_n_command_helps; i++) {
-		printf("\t\t(%s) compadd -- ", cli_command_helps[i].name);
-		put_opts(cli_command_helps[i].name, " ");
-		printf(" ;;\n");
-	}
+	put_option_cases(&zsh_syntax);
 	printf("\t\t(*) compadd -- ");
 	put_opts("", " ");
 	printf(" ;;\n\t\tesac\n\t\treturn\n\tfi\n\tcase $cmd in\n"

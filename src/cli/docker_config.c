@@ -37,6 +37,7 @@
 #include "cli.h"
 #include "cli_docker.h"
 #include "core/i18n.h"
+#include "core/json_util.h"
 
 #define HOOK_COMMANDS "run,start,container start,compose up"
 #define MAX_CONFIG (4u << 20)
@@ -296,22 +297,13 @@ static int copy_file(const char *from, const char *to, int mode)
 	return r;
 }
 
+/* The document as written: indented, a final newline; NULL when out of
+ * memory. */
 static char *dump(json_t *j)
 {
-	char *t = json_dumps(j, JSON_INDENT(1) | JSON_PRESERVE_ORDER), *out;
-	size_t n;
+	char *text = NULL;
 
-	if (!t)
-		return NULL;
-	n = strlen(t);
-	out = realloc(t, n + 2);
-	if (!out) {
-		free(t);
-		return NULL;
-	}
-	out[n] = '\n';
-	out[n + 1] = '\0';
-	return out;
+	return pd__jdump(j, true, &text) == 0 ? text : NULL;
 }
 
 int cli_docker_config_apply(const char *dir, bool install)
