@@ -11,7 +11,7 @@
  * The reply must come quickly and never fail: a request that is not JSON,
  * or has no port-binding failure, gets an empty template.  For a failure
  * the offline reading (the explain parser) is ready first; the check of
- * the port on this machine then runs under a 0.8 s timer, and if it
+ * the port on this machine then runs under a 0.7 s timer, and if it
  * is not done by then the offline reply is written from the signal
  * handler.
  */
@@ -211,7 +211,7 @@ char *cli_docker_hook_reply(const char *request, size_t len)
 	/* Docker Desktop's errors come from a Linux VM or Windows: checking
 	 * this machine says nothing about them. */
 	if (!pd_errmsg_from_windows(&errs[0])) {
-		struct itimerval deadline = {{0, 0}, {0, 800000}}, off_timer;
+		struct itimerval deadline = {{0, 0}, {0, 700000}}, off_timer;
 
 		memset(&off_timer, 0, sizeof(off_timer));
 		alarm_reply = offr;
