@@ -123,6 +123,17 @@ int cli_first_contact(cli_opts *o, char *err, size_t errsize)
 		o->command = "explain";
 		return 0;
 	}
+	/* A port mistyped ("99999", ":80800") is a target all the same:
+	 * check says what is wrong with it. */
+	if ((*word >= '0' && *word <= '9') || *word == ':' || *word == '[') {
+		o->command = "check";
+		return 0;
+	}
+	if (strcmp(word, "help") == 0 || strcmp(word, "version") == 0) {
+		snprintf(err, errsize, _("unknown command '%s': did you mean "
+		         "'portdoctor --%s'?"), word, word);
+		return CLI_PARSE_SAID;
+	}
 	for (i = 0; i < cli_n_command_helps && n < 64; i++)
 		names[n++] = cli_command_helps[i].name;
 	near = cli_closest(word, names, n);
