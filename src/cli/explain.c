@@ -93,6 +93,7 @@ static int plan_guesses(const pd_snapshot *s, pd_explain *x, plan *p, pd_verdict
 
 /* Check every endpoint that has a port, in one probe; errors without one
  * are checked through plan_guesses(). */
+#ifndef _WIN32
 /* Inside WSL, with the Windows host reachable: t joins wp, the plan for
  * the Windows host, and *ret_slot says where; false outside WSL. */
 static bool wsl_windows_target(cli_wsl *w, const pd_target *t, plan *wp,
@@ -103,6 +104,7 @@ static bool wsl_windows_target(cli_wsl *w, const pd_target *t, plan *wp,
 	*ret_slot = wp->n_targets;
 	return plan_add(wp, t) == 0;
 }
+#endif
 
 /* A target as the command line writes it ("0.0.0.0:6555",
  * "[::1]:53/udp", "localhost:3000", "8080"): the operand portdoctor.exe
