@@ -223,9 +223,18 @@ int pd_compose_annotate(const pd_compose_project *p, pd_report *r)
 	return rc;
 }
 
+/* An sctp bind test that found a real obstacle (not "no SCTP here"). */
+bool pd_compose_sctp_failed(const pd_bind_result *b)
+{
+	return b->err && b->err != PD_EUNSUPPORTED;
+}
+
 size_t pd_compose_failures(const pd_compose_project *p, const pd_report *r)
 {
 	size_t *map = NULL, k, n = 0, i;
+
+	for (k = 0; k < p->n_sctp_binds; k++)
+		n += pd_compose_sctp_failed(&p->sctp_binds[k]);
 
 	if (pd_compose_result_map(p, r, &map) < 0) {
 		for (k = 0; k < r->n_results; k++)
