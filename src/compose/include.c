@@ -206,6 +206,8 @@ static int read_path(ctx *c, const char *at, const yaml_mark_t *m,
 	char msg[400] = "";
 	int r;
 
+	if (!c->in->read && quiet)
+		return PD_ENOENT;
 	if (!c->in->read)
 		return pd__compose_fail(c, PD_EINVAL, at, m,
 		                        "cannot read %s: no file reader", path);
