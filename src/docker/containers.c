@@ -238,7 +238,11 @@ int pd_container_command(const pd_container *c, const char *verb, char *buf,
 	buf[0] = '\0';
 	put(buf, size, &len, c->engine && strcmp(c->engine, "podman") == 0 ?
 	    "podman" : "docker");
-	if (c->project && c->service && *c->project && *c->service) {
+	if (c->pod && *c->pod && c->engine && strcmp(c->engine, "podman") == 0) {
+		/* The pod's ports are its infra container's, shared by all. */
+		put(buf, size, &len, rm ? " pod rm -f " : " pod stop ");
+		put_word(buf, size, &len, c->pod);
+	} else if (c->project && c->service && *c->project && *c->service) {
 		put(buf, size, &len, " compose -p ");
 		put_word(buf, size, &len, c->project);
 		put(buf, size, &len, rm ? " rm -f " : " stop ");
@@ -273,5 +277,7 @@ json_t *pd__container_brief_json(const pd_container *c, int *err)
 	pd__jset(o, "project", pd__jstr(c->project), err);
 	pd__jset(o, "service", pd__jstr(c->service), err);
 	pd__jset(o, "engine", pd__jstr(c->engine), err);
+	if (c->pod) /* Podman only: other output stays as it was */
+		pd__jset(o, "pod", pd__jstr(c->pod), err);
 	return o;
 }

@@ -10,7 +10,8 @@
  * Docker Desktop's pipe), since a machine can run both Docker and Podman.
  *
  * What we ask: GET /containers/json?all=1, then /containers/ID/json for
- * each created or stopped container, whose list entry has no ports.  The
+ * each created or stopped container, whose list entry has no ports, and
+ * from Podman its pods (/v4.0.0/libpod/pods/json).  The
  * paths carry no API version: an unversioned request is served at the
  * engine's own version, and Docker 29 refuses versions below 1.44 while
  * older engines do not know 1.44.
@@ -351,6 +352,26 @@ static int inspect_idle(pd_snapshot *s, const endpoint *ep, size_t first,
 	return 0;
 }
 
+/* Podman: which pod each container belongs to.  The pod list is Libpod's
+ * own API, which Podman serves only under a version prefix; 4.0.0 is the
+ * oldest that Podman 4 and 5 accept.  A failure here costs the pod names
+ * only, never the containers. */
+static int pods(pd_snapshot *s, const endpoint *ep, size_t first,
+                uint64_t deadline)
+{
+	pd_http_response resp;
+	char why[160];
+	int r;
+
+	if (fetch(ep, "/v4.0.0/libpod/pods/json", deadline, &resp, why,
+	          sizeof(why)) < 0)
+		return 0;
+	r = resp.status == 200 ?
+	    pd__docker_parse_pods(resp.body, resp.body_len, s, first) : 0;
+	pd__http_response_done(&resp);
+	return r == PD_ENOMEM ? r : 0;
+}
+
 /* Lists one engine's containers into s.  0 when it answered; otherwise a
  * reason in why. */
 static int query(pd_snapshot *s, const endpoint *ep, uint64_t deadline,
@@ -380,7 +401,10 @@ static int query(pd_snapshot *s, const endpoint *ep, uint64_t deadline,
 		snprintf(why, whysize, "its container list is malformed: %s", err);
 		return r;
 	}
-	return inspect_idle(s, ep, first, deadline);
+	r = inspect_idle(s, ep, first, deadline);
+	if (r == 0 && strcmp(engine, "podman") == 0)
+		r = pods(s, ep, first, deadline);
+	return r;
 }
 
 /* The endpoints to ask, by the precedence in the design note.  Failures

@@ -618,6 +618,44 @@ static void test_diagnose_hooks(void **state)
 
 /* Containers survive a snapshot round trip, so a recorded snapshot names
  * them too. */
+/* A real Podman's list and pod list: both members of pod "shop" get its
+ * name, and it survives a snapshot round trip only where it is set. */
+static void test_podman_pods(void **state)
+{
+	pd_snapshot *s = pd_snapshot_new();
+	size_t len, i;
+	char *text = load("podman-list.json", &len), err[128] = "", cmd[128];
+	const pd_container *web, *infra = NULL;
+
+	(void)state;
+	assert_non_null(s);
+	assert_int_equal(pd__docker_parse_list(text, len, "podman", s, err,
+	                                       sizeof(err)), 0);
+	free(text);
+	assert_int_equal(s->n_containers, 2);
+	text = load("podman-pods.json", &len);
+	assert_int_equal(pd__docker_parse_pods(text, len, s, 0), 0);
+	free(text);
+	web = by_name(s, "web");
+	assert_string_equal(web->pod, "shop");
+	assert_string_equal(web->engine, "podman");
+	for (i = 0; i < s->n_containers; i++)
+		if (strstr(s->containers[i].name, "-infra"))
+			infra = &s->containers[i];
+	assert_non_null(infra);
+	assert_string_equal(infra->pod, "shop");
+	assert_int_equal(infra->n_ports, 1);
+	assert_int_equal(infra->ports[0].host_port, 18081);
+	assert_int_equal(pd_container_command(web, "stop", cmd, sizeof(cmd)), 0);
+	assert_string_equal(cmd, "podman pod stop shop");
+	assert_int_equal(pd_container_command(infra, "rm", cmd, sizeof(cmd)), 0);
+	assert_string_equal(cmd, "podman pod rm -f shop");
+	/* Not a list of pods: refused, nothing changed. */
+	assert_int_equal(pd__docker_parse_pods("{}", 2, s, 0), PD_EPARSE);
+	assert_int_equal(pd__docker_parse_pods("[{\"Name\": 1}, 7]", 16, s, 0), 0);
+	pd_snapshot_free(s);
+}
+
 static void test_snapshot_round_trip(void **state)
 {
 	pd_snapshot *s = scene(), *back = NULL;
@@ -653,6 +691,7 @@ int main(void)
 		cmocka_unit_test(test_command),
 		cmocka_unit_test(test_diagnose_hooks),
 		cmocka_unit_test(test_snapshot_round_trip),
+		cmocka_unit_test(test_podman_pods),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
