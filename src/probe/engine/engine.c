@@ -3,7 +3,8 @@
  * they publish.
  *
  * Which engine: $DOCKER_HOST when set (unix://, tcp:// without TLS,
- * npipe://); else the docker CLI's current context ($DOCKER_CONTEXT, or
+ * npipe://), else $CONTAINER_HOST (Podman's remote client's variable);
+ * else the docker CLI's current context ($DOCKER_CONTEXT, or
  * "currentContext" in ~/.docker/config.json, resolved through
  * ~/.docker/contexts/meta/HASH/meta.json); else every usual socket that
  * exists (rootful and rootless Docker, rootful and rootless Podman, or
@@ -411,20 +412,26 @@ static int query(pd_snapshot *s, const endpoint *ep, uint64_t deadline,
  * to resolve one are noted. */
 static size_t pick_endpoints(pd_snapshot *s, endpoint *eps, int *rc)
 {
-	const char *dh = getenv("DOCKER_HOST");
+	const char *dh = getenv("DOCKER_HOST"), *var = "DOCKER_HOST";
 	char why[160] = "", *name = NULL, *host = NULL;
 	char urls[MAX_ENDPOINTS][512];
 	size_t n = 0, i, k;
 	int r;
 
+	/* CONTAINER_HOST is what Podman's own remote client reads
+	 * (podman-remote(1)); its unix:// form is the same URL. */
+	if (!dh || !*dh) {
+		dh = getenv("CONTAINER_HOST");
+		var = "CONTAINER_HOST";
+	}
 	if (dh && *dh) {
 		r = parse_url(dh, &eps[0], why, sizeof(why));
 		if (r < 0) {
-			note(s, rc, "DOCKER_HOST=%s cannot be used: %s; containers are "
-			     "not named", dh, why);
+			note(s, rc, "%s=%s cannot be used: %s; containers are "
+			     "not named", var, dh, why);
 			return 0;
 		}
-		eps[0].from = "DOCKER_HOST";
+		eps[0].from = var;
 		return 1;
 	}
 	r = current_context(&name, &host);
