@@ -112,6 +112,8 @@ int pd__compose_flatten(ctx *c, doc *d, int idx, pair **ret, size_t *ret_n);
  * its "include" node, 0 when none. */
 int pd__compose_file_services(ctx *c, doc *d, bool top, svcs *out,
                               int *ret_include);
+yaml_node_t *pd__compose_list(ctx *c, doc *d, int idx, const char *svc,
+                              const char *key, bool *reset);
 void pd__compose_svc_done(svc *s);
 void pd__compose_svcs_done(svcs *l);
 svc *pd__compose_svcs_find(svcs *l, const char *name);

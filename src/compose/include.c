@@ -529,14 +529,11 @@ out:
 static int apply_includes(ctx *c, doc *d, int idx, const where *w,
                           const chain *up, svcs *local)
 {
-	yaml_node_t *n = pd__compose_node(c, d, idx);
+	yaml_node_t *n = pd__compose_list(c, d, idx, NULL, "include", NULL);
 	yaml_node_item_t *it;
 
-	if (!n || pd__compose_is_null(n))
+	if (!n)
 		return c->rc;
-	if (n->type != YAML_SEQUENCE_NODE)
-		return pd__compose_fail(c, PD_EPARSE, d->fname, &n->start_mark,
-		                        "include must be a list");
 	for (it = n->data.sequence.items.start;
 	     it < n->data.sequence.items.top && !c->rc; it++)
 		include_one(c, d, *it, w, up, local);

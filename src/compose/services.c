@@ -271,21 +271,43 @@ static int long_port(ctx *c, doc *d, svc *s, int idx, yaml_node_t *n)
 	return c->rc;
 }
 
-static int service_ports(ctx *c, doc *d, svc *s, int idx)
+/* The list at idx for a key that takes one (svc: its service, or NULL at
+ * the top level).  NULL when there is nothing to read: the key is null,
+ * or not a list (an error then).  *reset is set for a !reset or !override
+ * tag, when reset is not NULL. */
+yaml_node_t *pd__compose_list(ctx *c, doc *d, int idx, const char *svc,
+                              const char *key, bool *reset)
 {
 	yaml_node_t *n = pd__compose_node(c, d, idx);
+	const char *tag;
+
+	if (!n)
+		return NULL;
+	tag = (const char *)n->tag;
+	if (reset && tag && (strcmp(tag, "!reset") == 0 ||
+	                     strcmp(tag, "!override") == 0))
+		*reset = true;
+	if (pd__compose_is_null(n))
+		return NULL;
+	if (n->type == YAML_SEQUENCE_NODE)
+		return n;
+	if (svc)
+		pd__compose_fail(c, PD_EPARSE, d->fname, &n->start_mark,
+		                 "service \"%s\": %s must be a list", svc, key);
+	else
+		pd__compose_fail(c, PD_EPARSE, d->fname, &n->start_mark,
+		                 "%s must be a list", key);
+	return NULL;
+}
+
+static int service_ports(ctx *c, doc *d, svc *s, int idx)
+{
+	yaml_node_t *n = pd__compose_list(c, d, idx, s->name, "ports",
+	                                  &s->ports_reset);
 	yaml_node_item_t *it;
 
 	if (!n)
 		return c->rc;
-	if (n->tag && (strcmp((const char *)n->tag, "!reset") == 0 ||
-	               strcmp((const char *)n->tag, "!override") == 0))
-		s->ports_reset = true;
-	if (pd__compose_is_null(n))
-		return 0;
-	if (n->type != YAML_SEQUENCE_NODE)
-		return pd__compose_fail(c, PD_EPARSE, d->fname, &n->start_mark,
-		                        "service \"%s\": ports must be a list", s->name);
 	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top;
 	     it++) {
 		yaml_node_t *e = pd__compose_node(c, d, *it);
@@ -316,14 +338,11 @@ static int service_ports(ctx *c, doc *d, svc *s, int idx)
 
 static int service_profiles(ctx *c, doc *d, svc *s, int idx)
 {
-	yaml_node_t *n = pd__compose_node(c, d, idx);
+	yaml_node_t *n = pd__compose_list(c, d, idx, s->name, "profiles", NULL);
 	yaml_node_item_t *it;
 
-	if (!n || pd__compose_is_null(n))
+	if (!n)
 		return c->rc;
-	if (n->type != YAML_SEQUENCE_NODE)
-		return pd__compose_fail(c, PD_EPARSE, d->fname, &n->start_mark,
-		                        "service \"%s\": profiles must be a list", s->name);
 	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top;
 	     it++) {
 		const char *v = pd__compose_scalar(c, d, *it, "a profile");
@@ -341,19 +360,12 @@ static int service_profiles(ctx *c, doc *d, svc *s, int idx)
 /* expose: "3000", 3000, "8000-8010", "53/udp": container ports only. */
 static int service_expose(ctx *c, doc *d, svc *s, int idx)
 {
-	yaml_node_t *n = pd__compose_node(c, d, idx);
+	yaml_node_t *n = pd__compose_list(c, d, idx, s->name, "expose",
+	                                  &s->expose_reset);
 	yaml_node_item_t *it;
 
 	if (!n)
 		return c->rc;
-	if (n->tag && (strcmp((const char *)n->tag, "!reset") == 0 ||
-	               strcmp((const char *)n->tag, "!override") == 0))
-		s->expose_reset = true;
-	if (pd__compose_is_null(n))
-		return 0;
-	if (n->type != YAML_SEQUENCE_NODE)
-		return pd__compose_fail(c, PD_EPARSE, d->fname, &n->start_mark,
-		                        "service \"%s\": expose must be a list", s->name);
 	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top;
 	     it++) {
 		yaml_node_t *e = pd__compose_node(c, d, *it);

@@ -22,21 +22,9 @@
 
 static int sctp_err(int e)
 {
-	switch (e) {
-	case EPROTONOSUPPORT:
-	case ESOCKTNOSUPPORT:
-	case EAFNOSUPPORT:
+	if (e == EPROTONOSUPPORT || e == ESOCKTNOSUPPORT || e == EAFNOSUPPORT)
 		return PD_EUNSUPPORTED;
-	case EADDRINUSE:
-		return PD_EADDRINUSE;
-	case EADDRNOTAVAIL:
-		return PD_EADDRNOTAVAIL;
-	case EACCES:
-	case EPERM:
-		return PD_EACCES;
-	default:
-		return PD_EOTHER;
-	}
+	return pd__bind_errno_to_pd(e);
 }
 
 int pd_probe_sctp_bind_test(const pd_endpoint *ep, pd_bind_result *ret)
@@ -54,23 +42,7 @@ int pd_probe_sctp_bind_test(const pd_endpoint *ep, pd_bind_result *ret)
 	b.port = ep->port;
 	b.reuseaddr = true; /* as Go's listeners set it */
 	af = ep->addr.family == PD_FAMILY_V6 ? AF_INET6 : AF_INET;
-	memset(&ss, 0, sizeof(ss));
-	if (af == AF_INET) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
-
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(ep->port);
-		memcpy(&sin->sin_addr, ep->addr.bytes, 4);
-		sslen = sizeof(*sin);
-	} else {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
-
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons(ep->port);
-		memcpy(&sin6->sin6_addr, ep->addr.bytes, 16);
-		sin6->sin6_scope_id = ep->addr.scope_id;
-		sslen = sizeof(*sin6);
-	}
+	sslen = pd__sockaddr_of(&ep->addr, ep->port, &ss);
 	fd = socket(af, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_SCTP);
 	if (fd < 0)
 		e = errno;

@@ -163,21 +163,33 @@ static void test_include_cycle(void **state)
 	                           "a.yaml");
 }
 
-static void test_include_without_reader(void **state)
+/* One file given as text, with no file reader; the parse's code. */
+static int parse_text(const char *text, char *err, size_t errsize)
 {
-	const char text[] = "include:\n  - other.yaml\nservices: {}\n";
-	pd_compose_file f = {"compose.yaml", text, sizeof(text) - 1};
+	pd_compose_file f = {"compose.yaml", text, strlen(text)};
 	pd_compose_input in;
 	pd_compose_project *p = SENTINEL;
-	char err[512];
+	int rc;
 
-	(void)state;
 	memset(&in, 0, sizeof(in));
 	in.files = &f;
 	in.n_files = 1;
 	in.dir_name = "x";
-	assert_int_equal(pd_compose_parse(&in, err, sizeof(err), &p), PD_EINVAL);
-	assert_ptr_equal(p, SENTINEL);
+	rc = pd_compose_parse(&in, err, errsize, &p);
+	if (rc == 0)
+		pd_compose_project_free(p);
+	else
+		assert_ptr_equal(p, SENTINEL);
+	return rc;
+}
+
+static void test_include_without_reader(void **state)
+{
+	char err[512];
+
+	(void)state;
+	assert_int_equal(parse_text("include:\n  - other.yaml\nservices: {}\n",
+	                            err, sizeof(err)), PD_EINVAL);
 	assert_string_equal(err, "compose.yaml:2:5: cannot read other.yaml: no "
 	                         "file reader");
 }
@@ -223,20 +235,26 @@ static void test_extends_cycle(void **state)
 
 static void test_extends_missing(void **state)
 {
-	const char text[] = "services:\n  a:\n    extends: nope\n";
-	pd_compose_file f = {"compose.yaml", text, sizeof(text) - 1};
-	pd_compose_input in;
-	pd_compose_project *p = SENTINEL;
 	char err[512];
 
 	(void)state;
-	memset(&in, 0, sizeof(in));
-	in.files = &f;
-	in.n_files = 1;
-	in.dir_name = "x";
-	assert_int_equal(pd_compose_parse(&in, err, sizeof(err), &p), PD_EPARSE);
+	assert_int_equal(parse_text("services:\n  a:\n    extends: nope\n", err,
+	                            sizeof(err)), PD_EPARSE);
 	assert_string_equal(err, "compose.yaml:3:14: service \"a\" extends "
 	                         "\"nope\", which is not defined");
+	assert_int_equal(parse_text("services:\n  a:\n    extends: {file: x}\n",
+	                            err, sizeof(err)), PD_EPARSE);
+	assert_string_equal(err, "compose.yaml:3:14: service \"a\": extends "
+	                         "needs \"service\"");
+	assert_int_equal(parse_text("services:\n  a:\n    extends: {service: b, "
+	                            "files: x}\n", err, sizeof(err)), PD_EPARSE);
+	assert_non_null(strstr(err, "unknown key \"files\" in extends"));
+	assert_int_equal(parse_text("include:\n  - {path: a.yaml, envfile: x}\n",
+	                            err, sizeof(err)), PD_EPARSE);
+	assert_non_null(strstr(err, "unknown key \"envfile\" in an include"));
+	assert_int_equal(parse_text("include: a.yaml\n", err, sizeof(err)),
+	                 PD_EPARSE);
+	assert_string_equal(err, "compose.yaml:1:10: include must be a list");
 }
 
 static void test_host_network(void **state)
