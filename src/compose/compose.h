@@ -89,6 +89,7 @@ typedef struct pd_compose_port {
 
 typedef struct pd_compose_project {
 	char *name; /* normalized project name */
+	char *main_file; /* the first file, as entries name it */
 	char **services; /* enabled services, in file order */
 	size_t n_services;
 	pd_compose_port *ports; /* host ports of the enabled services */

@@ -154,6 +154,9 @@ static int build(ctx *c, pd_compose_project *p)
 		    service_ports(c, p, s) < 0)
 			return PD_ENOMEM;
 	}
+	/* The first name interned is the first file's (load_doc). */
+	if (c->n_names && !(p->main_file = pd__strdup(c->names[0])))
+		return PD_ENOMEM;
 	p->warnings = c->warnings;
 	p->n_warnings = c->n_warnings;
 	c->warnings = NULL;
@@ -256,6 +259,7 @@ void pd_compose_project_free(pd_compose_project *p)
 	if (!p)
 		return;
 	free(p->name);
+	free(p->main_file);
 	for (i = 0; i < p->n_services; i++)
 		free(p->services[i]);
 	free(p->services);

@@ -15,7 +15,20 @@
 #include "core/json_util.h"
 #include "render.h"
 
-static void put_head(pd_buf *b, const pd_compose_port *e,
+/* Where an entry from another file than the first was written (an -f
+ * file, an include, an extends base): " (sub/compose.yaml:5)". */
+static void put_origin(pd_buf *b, const pd_compose_project *p,
+                       const pd_compose_port *e)
+{
+	if (!e->file || (p->main_file && strcmp(e->file, p->main_file) == 0))
+		return;
+	pd_buf_puts(b, " (");
+	pd__put_safe(b, e->file, 256);
+	pd_buf_printf(b, ":%d)", e->line);
+}
+
+static void put_head(pd_buf *b, const pd_compose_project *p,
+                     const pd_compose_port *e,
                      const pd_result *res, const pd_render_opts *o)
 {
 	char t[160];
@@ -38,6 +51,7 @@ static void put_head(pd_buf *b, const pd_compose_port *e,
 		pd__put_colored(b, o, "\033[1;32m", _("available"));
 	else
 		pd__put_colored(b, o, "\033[1;31m", _("NOT AVAILABLE"));
+	put_origin(b, p, e);
 	pd_buf_putc(b, '\n');
 }
 
@@ -123,7 +137,7 @@ int pd_render_compose_text(const pd_compose_project *p, const pd_report *r,
 	pd_buf_printf(&b, _(": %zu enabled service(s), %zu host port(s)\n"),
 	              p->n_services, r->n_results);
 	for (k = 0; k < r->n_results; k++) {
-		put_head(&b, &p->ports[map[k]], &r->results[k], o);
+		put_head(&b, p, &p->ports[map[k]], &r->results[k], o);
 		put_findings(&b, r->snap, &r->results[k], o);
 	}
 	put_sctp(&b, p, o);
