@@ -116,17 +116,43 @@ const pd_container *pd_container_publishing(const pd_snapshot *s, pd_proto p,
 	return best;
 }
 
+/* Rootful Podman's conmon names its container: "conmon ... -c ID ...".
+ * That settles a pod, whose infra container and members all list the
+ * pod's ports. */
+static const pd_container *conmon_container(const pd_snapshot *s,
+                                            const pd_process *p)
+{
+	const char *c = p->cmdline, *id;
+	size_t i, n;
+
+	if (!c || strcmp(p->name, "conmon") != 0 ||
+	    !(id = strstr(c, " -c ")))
+		return NULL;
+	id += 4;
+	for (n = 0; id[n] && id[n] != ' '; n++)
+		;
+	for (i = 0; n && i < s->n_containers; i++)
+		if (s->containers[i].id && strlen(s->containers[i].id) == n &&
+		    strncmp(s->containers[i].id, id, n) == 0)
+			return &s->containers[i];
+	return NULL;
+}
+
 const pd_container *pd__socket_container(const pd_snapshot *s,
                                          const pd_socket *sk)
 {
+	const pd_container *c;
 	size_t i;
 
 	for (i = 0; i < sk->n_pids; i++) {
 		const pd_process *p = pd_snapshot_find_process(s, sk->pids[i]);
 
-		if (p && pd__is_container_proxy(p->name))
-			return pd_container_publishing(s, sk->proto, &sk->local,
-			                               sk->local_port, true);
+		if (!p || !pd__is_container_proxy(p->name))
+			continue;
+		if ((c = conmon_container(s, p)))
+			return c;
+		return pd_container_publishing(s, sk->proto, &sk->local,
+		                               sk->local_port, true);
 	}
 	return NULL;
 }

@@ -650,6 +650,33 @@ static void test_podman_pods(void **state)
 	assert_string_equal(cmd, "podman pod stop shop");
 	assert_int_equal(pd_container_command(infra, "rm", cmd, sizeof(cmd)), 0);
 	assert_string_equal(cmd, "podman pod rm -f shop");
+	/* conmon names its container: the infra one holds the pod's port,
+	 * though web lists it too. */
+	{
+		pd_socket *sk;
+		pd_process *pr;
+		char line[256];
+
+		assert_int_equal(pd_snapshot_add_process(s, &pr), 0);
+		pr->pid = 4242;
+		pr->name = strdup("conmon");
+		snprintf(line, sizeof(line), "/usr/bin/conmon --api-version 1 -c %s "
+		         "-u %s -n %s", infra->id, infra->id, infra->name);
+		pr->cmdline = strdup(line);
+		assert_int_equal(pd_snapshot_add_socket(s, &sk), 0);
+		sk->proto = PD_PROTO_TCP;
+		sk->local = A("127.0.0.1");
+		sk->local_port = 18081;
+		sk->state = PD_STATE_LISTEN;
+		sk->pids = malloc(sizeof(*sk->pids));
+		assert_non_null(sk->pids);
+		sk->pids[0] = 4242;
+		sk->n_pids = 1;
+		/* The list's order would give web first. */
+		assert_ptr_equal(pd_container_publishing(s, PD_PROTO_TCP, &sk->local,
+		                                         18081, true), web);
+		assert_ptr_equal(pd__socket_container(s, sk), infra);
+	}
 	/* Not a list of pods: refused, nothing changed. */
 	assert_int_equal(pd__docker_parse_pods("{}", 2, s, 0), PD_EPARSE);
 	assert_int_equal(pd__docker_parse_pods("[{\"Name\": 1}, 7]", 16, s, 0), 0);
