@@ -571,8 +571,8 @@ static int ext_cycle(ctx *c, const svc *s, const char *path,
 
 /* The base of s from another file: that file's services as written
  * (no include), the base resolved in them, copied into *ret. */
-static int base_from_file(ctx *c, svc *s, const char *path, const where *w,
-                          const ext_ref *me, const yaml_mark_t *m, svc *ret)
+static int base_from_file(ctx *c, svc *s, const where *w, const ext_ref *me,
+                          const yaml_mark_t *m, svc *ret)
 {
 	char *fpath = path_join(w->dir, s->ext_file), *fdir = NULL;
 	svcs other = {NULL, 0};
@@ -581,7 +581,6 @@ static int base_from_file(ctx *c, svc *s, const char *path, const where *w,
 	doc d;
 	int inc;
 
-	(void)path;
 	if (!fpath || !(fdir = dir_of(fpath))) {
 		pd__compose_fail(c, PD_ENOMEM, s->ext_at, NULL, "out of memory");
 		goto out;
@@ -635,7 +634,7 @@ static int resolve(ctx *c, svcs *list, size_t i, const char *path,
 	if (!(merged.name = pd__strdup(s->name)))
 		return pd__compose_fail(c, PD_ENOMEM, s->ext_at, NULL, "out of memory");
 	if (s->ext_file) {
-		base_from_file(c, s, path, w, &me, &m, &merged);
+		base_from_file(c, s, w, &me, &m, &merged);
 	} else {
 		svc *base = pd__compose_svcs_find(list, s->ext_service);
 
