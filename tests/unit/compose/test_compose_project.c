@@ -21,6 +21,7 @@
 
 #include "compose/compose.h"
 #include "probe/probe.h"
+#include "snapfix.h"
 
 #define SENTINEL ((pd_compose_project *)0x1)
 
@@ -288,6 +289,75 @@ static void test_host_network(void **state)
 	pd_compose_project_free(r.p);
 }
 
+/* The program of a network_mode: host service holds its port itself; the
+ * holder's cgroup names the project's own container: no conflict.  The
+ * same socket in another project's container is one. */
+static void running_host_network(const char *project, bool want_own)
+{
+	static const char id[] = "4f0c1a8e2b7d4c6a9e1f3b5d7a9c2e4f"
+	                         "6a8b0c2d4e6f8a0b2c4d6e8f0a2b4c6d";
+	run r = parse_in("host-network", "compose.yaml", false, NULL);
+	pd_snapshot *s = fx_linux();
+	pd_target t = {PD_PROTO_TCP, PD_HOST_ALL, {0}, 9100, 9100};
+	pd_endpoint eps[2];
+	pd_container *c;
+	pd_process *pr;
+	pd_report *rep;
+	pd_target *ts;
+	size_t i, n;
+	char cg[160];
+
+	assert_int_equal(r.rc, 0);
+	fx_socket(s, PD_PROTO_TCP, "0.0.0.0", 9100, PD_STATE_LISTEN, -1, 77);
+	fx_process(s, 77, "busybox", "/bin/busybox httpd -f -p 9100");
+	pr = &s->procs[s->n_procs - 1];
+	snprintf(cg, sizeof(cg), "0::/system.slice/docker-%s.scope", id);
+	pr->cgroup = strdup(cg);
+	/* The listener is IPv4 only: the v6 half binds. */
+	n = pd_target_endpoints(&t, 9100, eps);
+	while (n--)
+		if (eps[n].addr.family == PD_FAMILY_V6)
+			fx_bind(s, PD_PROTO_TCP, "::", 9100, 0, 0, NULL);
+		else
+			fx_bind(s, PD_PROTO_TCP, "0.0.0.0", 9100, PD_EADDRINUSE, 98,
+			        "EADDRINUSE");
+	assert_int_equal(pd_snapshot_add_container(s, &c), 0);
+	c->id = strdup(id);
+	c->name = strdup("proj-proxy-1");
+	c->state = strdup("running");
+	c->project = strdup(project);
+	c->service = strdup("proxy");
+	ts = calloc(r.p->n_ports, sizeof(*ts));
+	assert_non_null(ts);
+	for (i = 0; i < r.p->n_ports; i++)
+		ts[i] = r.p->ports[i].target;
+	assert_int_equal(pd_diagnose(s, ts, r.p->n_ports, &rep), 0);
+	free(ts);
+	assert_int_equal(pd_compose_annotate(r.p, rep), 0);
+	for (i = 0; i < rep->n_results; i++) {
+		const pd_finding *f;
+
+		if (rep->results[i].port != 9100)
+			continue;
+		f = fx_find(&rep->results[i], PD_F_IN_USE);
+		assert_non_null(f);
+		assert_int_equal(rep->results[i].available, want_own);
+		assert_int_equal(f->message && strstr(f->message, "network_mode: "
+		                                      "host) holds it") != NULL,
+		                 want_own);
+	}
+	pd_report_free(rep);
+	pd_snapshot_free(s);
+	pd_compose_project_free(r.p);
+}
+
+static void test_host_network_running(void **state)
+{
+	(void)state;
+	running_host_network("proj", true); /* parse_in's directory name */
+	running_host_network("elsewhere", false);
+}
+
 static void test_sctp_entries(void **state)
 {
 	run r = parse_in("sctp", "compose.yaml", false, NULL);
@@ -435,6 +505,7 @@ int main(void)
 		cmocka_unit_test(test_extends_cycle),
 		cmocka_unit_test(test_extends_missing),
 		cmocka_unit_test(test_host_network),
+		cmocka_unit_test(test_host_network_running),
 		cmocka_unit_test(test_sctp_entries),
 		cmocka_unit_test(test_schema_readings),
 		cmocka_unit_test(test_every_file),
