@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "compose/compose.h"
+#include "find_port.h"
 #include "probe/probe.h"
 #include "snapfix.h"
 
@@ -83,19 +84,6 @@ static run parse_in(const char *dir, const char *file, bool vars, int *reads)
 	if (reads)
 		*reads = n;
 	return r;
-}
-
-/* The entry of service publishing host port, or NULL. */
-static const pd_compose_port *find(const pd_compose_project *p,
-                                   const char *svc, unsigned port)
-{
-	size_t i;
-
-	for (i = 0; i < p->n_ports; i++)
-		if (strcmp(p->ports[i].service, svc) == 0 &&
-		    p->ports[i].target.port_lo == port)
-			return &p->ports[i];
-	return NULL;
 }
 
 static size_t count(const pd_compose_project *p, const char *svc)

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "compose/compose.h"
+#include "find_port.h"
 #include "snapfix.h"
 
 #define SENTINEL ((pd_compose_project *)0x1)
@@ -86,19 +87,6 @@ static run parse1(const char *name, char *const *vars, char *const *profiles)
 	const char *names[] = {name, NULL};
 
 	return parse_files(names, vars, profiles);
-}
-
-/* The entry for service:port, or NULL. */
-static const pd_compose_port *find(const pd_compose_project *p,
-                                   const char *svc, unsigned port)
-{
-	size_t i;
-
-	for (i = 0; i < p->n_ports; i++)
-		if (strcmp(p->ports[i].service, svc) == 0 &&
-		    p->ports[i].target.port_lo == port)
-			return &p->ports[i];
-	return NULL;
 }
 
 static void assert_addr(const pd_target *t, const char *text)
