@@ -55,6 +55,10 @@ int pd_probe_collect(const pd_probe_opts *opts, char *err, size_t errsize,
  * *ret; its os_name is a static string the caller must not free (collect
  * copies it). */
 int pd_probe_bind_test(const pd_endpoint *ep, pd_bind_result *ret);
+/* The same for sctp (ep->proto is ignored; ret->proto is PD_PROTO_NONE):
+ * ret->err is PD_EUNSUPPORTED, with the OS's code, where the system has
+ * no SCTP sockets.  linux/sctp.c; nosctp.c elsewhere. */
+int pd_probe_sctp_bind_test(const pd_endpoint *ep, pd_bind_result *ret);
 
 /* Reads a whole file ("-" = standard input) of at most max bytes into a
  * malloc'ed, NUL-terminated buffer.  PD_ETOOBIG beyond max, PD_ENOENT,
