@@ -693,6 +693,11 @@ int cmd_reserve(const cli_opts *o)
 	if (ex)
 		goto out;
 	memset(&po, 0, sizeof(po));
+	/* The sockets on those ports, with their owners: a Windows excluded
+	 * range cannot be added over a port in use (the plan refuses it). */
+	po.ports = rs;
+	po.n_ports = o->n_args;
+	po.owners = 1;
 	ex = acquire(o, &po, &s);
 	if (ex)
 		goto out;

@@ -113,10 +113,14 @@ static void decode_output(const char *s, size_t n, pd_buf *log)
 		s = u;
 		n = strlen(u);
 	}
+	/* Blank lines at the end (net.exe ends with two) say nothing. */
+	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r' ||
+	                 s[n - 1] == ' ' || s[n - 1] == '\0'))
+		n--;
 	for (i = 0; i < n; i++)
 		if (s[i] != '\r' && s[i] != '\0')
 			pd_buf_putc(log, s[i]);
-	if (n && s[n - 1] != '\n')
+	if (n)
 		pd_buf_putc(log, '\n');
 	free(w);
 	free(u);
