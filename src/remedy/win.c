@@ -230,8 +230,7 @@ static void add_winnat_start(pd_bld *b, pd_remedy *r, size_t stop)
 
 	if (!stop)
 		return;
-	pd__add_run(b, r, pd__fmt(b, _("start WinNAT again (runs even if a "
-	                               "step before it failed)")),
+	pd__add_run(b, r, pd__fmt(b, _("start WinNAT again")),
 	            "net", "start", "winnat", (const char *)NULL);
 	if (b->err)
 		return;
