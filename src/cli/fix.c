@@ -6,9 +6,11 @@
  * acting: a remedy portdoctor refuses is refused (exit 2), one that needs
  * root/administrator is refused without it (exit 2, saying how to rerun),
  * and unless --yes a person confirms on a terminal; without a terminal and
- * without --yes it refuses (exit 2).  A failed step stops the rest (exit
- * 3).  Afterwards the target is probed again and before/after shown: exit
- * 0 when it is available, 1 when not.
+ * without --yes it refuses (exit 2).  A failed step stops the rest but
+ * the steps that put back what the remedy changed ("always": net start
+ * winnat), and the report names it (exit 3).  Afterwards the target is
+ * probed again and before/after shown: exit 0 when it is available, 1
+ * when not.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -373,7 +375,8 @@ static int build_plans(const cli_opts *o, fixrun *f, bool kill)
 		int r;
 
 		pd_buf_init(&f->logs[i], 0);
-		popts.other_port = !kill && !res->available ? other_port(o, f->s, res) : 0;
+		popts.other_port = !kill && !res->available ?
+		                   other_port(o, f->s, res) : 0;
 		r = kill ? pd_plan_kill(f->s, res, &popts, &f->plans[i]) :
 		    pd_plan_build(f->s, res, &popts, &f->plans[i]);
 		if (r < 0) {

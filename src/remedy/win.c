@@ -7,9 +7,9 @@
  *
  * Stopping WinNAT is the risky part.  While it is stopped, WSL2 and Docker
  * Desktop have no NAT, and WSL can stay offline after it starts again,
- * until `wsl --shutdown` or a reboot (microsoft/WSL#9418: "restarting
- * winnat will drop all the port reservations which will effectively break
- * any running WSL2 distribution").  So:
+ * until `wsl --shutdown` or a reboot: "restarting winnat will drop all the
+ * port reservations which will effectively break any running WSL2
+ * distribution" (https://github.com/microsoft/WSL/issues/9418).  So:
  *   - WinNAT is stopped only when the probe saw it running (or could not
  *     tell); a stopped or absent service has no run-time blocks to drop;
  *   - with WSL present, `wsl --shutdown` comes first, so distributions
@@ -20,11 +20,11 @@
  *     port in use fails with ERROR_SHARING_VIOLATION), so a failure never
  *     leaves WinNAT stopped;
  *   - a port in use is never planned as an excluded range: the add would
- *     fail.  MicrosoftDocs/sql-docs pull request #8145, for Azure SQL VMs:
- *     "It is important to configure the port exclusion when the port is
- *     not in use, otherwise the command will fail with a message like 'The
- *     process cannot access the file because it is being used by another
- *     process.'"
+ *     fail: "It is important to configure the port exclusion when the
+ *     port is not in use, otherwise the command will fail with a message
+ *     like 'The process cannot access the file because it is being used
+ *     by another process.'" (https://github.com/MicrosoftDocs/sql-docs/
+ *     pull/8145, for Azure SQL VMs).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -353,7 +353,8 @@ static size_t proxy_rules(const pd_result *res, size_t *out, size_t max)
  * v4tov6, ...) and listen address as `netsh interface portproxy show all`
  * printed them.  The syntax is `delete v4tov4 listenport=P
  * [listenaddress=A] [protocol=tcp]`, the address defaulting to the local
- * computer (learn.microsoft.com, "Netsh interface portproxy commands");
+ * computer (https://learn.microsoft.com/en-us/windows-server/networking/
+ * technologies/netsh/netsh-interface-portproxy);
  * a rule added without an address is listed as "*" and is deleted by
  * leaving the address out. */
 void pd__plan_portproxy(pd_bld *b, const pd_finding *f)

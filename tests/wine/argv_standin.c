@@ -39,13 +39,25 @@ static void put_utf8(FILE *f, const wchar_t *w)
 		fputs(buf, f);
 }
 
+static void print_file(const wchar_t *path)
+{
+	char buf[4096];
+	size_t n;
+	FILE *f = _wfopen(path, L"rb");
+
+	if (!f)
+		return;
+	_setmode(_fileno(stdout), _O_BINARY);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, n, stdout);
+	fclose(f);
+	fflush(stdout);
+}
+
 static void print_fixture(const wchar_t *dir, wchar_t **argv, int argc)
 {
 	wchar_t path[1024];
 	const wchar_t *proto;
-	char buf[4096];
-	size_t n;
-	FILE *f;
 
 	if (argc < 6 || wcscmp(argv[3], L"show") != 0)
 		return;
@@ -56,14 +68,7 @@ static void print_fixture(const wchar_t *dir, wchar_t **argv, int argc)
 	               L"%ls\\%ls-%ls-%ls.txt", dir, argv[2], argv[4], proto) < 0)
 		return;
 	path[sizeof(path) / sizeof(path[0]) - 1] = L'\0';
-	f = _wfopen(path, L"rb");
-	if (!f)
-		return;
-	_setmode(_fileno(stdout), _O_BINARY);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		fwrite(buf, 1, n, stdout);
-	fclose(f);
-	fflush(stdout);
+	print_file(path);
 }
 
 /* Whether arg is one of the comma-separated words of list. */
@@ -81,21 +86,6 @@ static int listed(const wchar_t *list, const wchar_t *arg)
 		p = e ? e + 1 : NULL;
 	}
 	return 0;
-}
-
-static void print_file(const wchar_t *path)
-{
-	char buf[4096];
-	size_t n;
-	FILE *f = _wfopen(path, L"rb");
-
-	if (!f)
-		return;
-	_setmode(_fileno(stdout), _O_BINARY);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		fwrite(buf, 1, n, stdout);
-	fclose(f);
-	fflush(stdout);
 }
 
 int wmain(int argc, wchar_t **argv)

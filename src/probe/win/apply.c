@@ -23,10 +23,11 @@
  * NAME's active dependents (EnumDependentServicesW), and if there are any
  * the step fails, naming them, without running net.exe.  The SCM refuses
  * such a stop itself with ERROR_DEPENDENT_SERVICES_RUNNING
- * (learn.microsoft.com, "Stopping a Service").  stdin is NUL as well, so
+ * (https://learn.microsoft.com/en-us/windows/win32/services/
+ * stopping-a-service).  stdin is NUL as well, so
  * nothing could wait for an answer.  net.exe exits with 2 on every error
- * and names the message in a line that is not translated: "More help is
- * available by typing NET HELPMSG 3521." (3521: the service is not
+ * and names the message in a line whose number is not translated: "More
+ * help is available by typing NET HELPMSG 3521." (3521: the service is not
  * started; 2185: the service name is invalid; 2182: the requested
  * service has already been started).  Those are told apart by that
  * number: a service already stopped (or absent) needs no stop, one

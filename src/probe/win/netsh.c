@@ -141,13 +141,15 @@ static int pump(HANDLE rd, HANDLE proc, pd_buf *out, ULONGLONG deadline)
 }
 
 /* Waits until the child has ended, by the deadline.  The pipe breaks as
- * soon as the child closes its output, which may be well before it exits
- * (a child that closes stdout and keeps working, or one whose own child
- * held the pipe).  GetExitCodeProcess "returns immediately. If the process
- * has not terminated ..., the status returned is STILL_ACTIVE" (259), and
- * a program may also exit with 259 itself (learn.microsoft.com,
- * GetExitCodeProcess): so the code is read only once the process handle
- * is signalled, never inferred from it. */
+ * soon as the child closes its output, which may be before it exits (a
+ * child that closes stdout and goes on working).  GetExitCodeProcess
+ * "returns immediately. If the process has not terminated ..., the status
+ * returned is STILL_ACTIVE" (259), and a program may also exit with 259
+ * itself (https://learn.microsoft.com/en-us/windows/win32/api/
+ * processthreadsapi/nf-processthreadsapi-getexitcodeprocess): so the code
+ * is read only once the process handle is signalled.  (Wine cannot show
+ * the early break: its PeekNamedPipe reports the broken pipe only after
+ * the child has exited.) */
 static int wait_exit(HANDLE proc, ULONGLONG deadline)
 {
 	ULONGLONG now = GetTickCount64();
@@ -236,7 +238,10 @@ out:
  * (GetSystemDirectoryW) and never looked up on PATH or in the current
  * directory: portdoctor runs them elevated, so a net.exe planted in a
  * folder of PATH, or in the folder a person happens to be in, must never
- * be the one that runs. */
+ * be the one that runs.  CreateProcessW gets that full path as
+ * lpApplicationName, for which "the function will not use the search
+ * path" (https://learn.microsoft.com/en-us/windows/win32/api/
+ * processthreadsapi/nf-processthreadsapi-createprocessw). */
 static const struct {
 	const char *name;
 	const wchar_t *path; /* below the system directory */
@@ -249,9 +254,9 @@ static const struct {
 };
 
 /* Container engines' CLIs are not part of Windows: they are found on PATH
- * only (the directories PATH names, given to SearchPathW explicitly, so
- * neither the current directory nor the application's folder is searched),
- * and only as an absolute path. */
+ * only.  SearchPathW with lpPath NULL would look in the application's
+ * folder and the current directory first; given PATH's value as lpPath it
+ * searches those folders only, and only an absolute result is taken. */
 static const char *const path_tools[] = {"docker", "podman"};
 
 static wchar_t *system_program(const wchar_t *exe)
