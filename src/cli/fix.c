@@ -153,8 +153,8 @@ static void put_victims(const pd_snapshot *s, const pd_plan *pl)
 }
 
 /* Records the first failed step in the outcome and says which it was. */
-static void note_failure(const cli_opts *o, const pd_remedy *r, size_t i,
-                         const char *err, pd_outcome *oc)
+static void note_failure(const pd_remedy *r, size_t i, const char *err,
+                         pd_outcome *oc)
 {
 	char *cmd = NULL;
 
@@ -165,10 +165,16 @@ static void note_failure(const cli_opts *o, const pd_remedy *r, size_t i,
 	snprintf(oc->failed_command, sizeof(oc->failed_command), "%s",
 	         cmd ? cmd : "");
 	snprintf(oc->failed_error, sizeof(oc->failed_error), "%s", err);
+	cli_error(_("%s failed at step %zu of %zu: %s"), pd_remedy_name(r->id),
+	          i + 1, r->n_steps, err);
+	/* The step that puts things back failed itself: what was changed
+	 * (WinNAT stopped) stays so until a person runs it. */
+	if (r->steps[i].always) {
+		snprintf(oc->run_now, sizeof(oc->run_now), "%s", cmd ? cmd : "");
+		cli_error(_("run this now, as an administrator: %s"),
+		          cmd ? cmd : "?");
+	}
 	free(cmd);
-	if (!o->json)
-		cli_error(_("%s failed at step %zu of %zu: %s"),
-		          pd_remedy_name(r->id), i + 1, r->n_steps, err);
 }
 
 /* A restore step ran after the failure: say whether it put things back;
@@ -239,7 +245,7 @@ static int apply_remedy(const cli_opts *o, const pd_remedy *r, pd_buf *log,
 			note_restore(o, st, rc, err, oc);
 		} else if (rc < 0) {
 			pd_buf_printf(log, "failed: %s\n", err);
-			note_failure(o, r, i, err, oc);
+			note_failure(r, i, err, oc);
 			failed = rc;
 		}
 	}
