@@ -164,7 +164,7 @@ static bool port_in_use(const pd_snapshot *s, pd_proto proto, uint16_t port,
 	return false;
 }
 
-/* "pid 1234 node.exe", or "an unknown process". */
+/* "pid 1234, node.exe", or what is known of the socket. */
 static char *holder_text(pd_bld *b, const pd_socket *sk)
 {
 	const pd_process *p = sk->n_pids ?
@@ -174,7 +174,8 @@ static char *holder_text(pd_bld *b, const pd_socket *sk)
 		return pd__fmt(b, _("pid %d, %s"), p->pid, p->name);
 	if (sk->n_pids && sk->pids[0] > 0)
 		return pd__fmt(b, _("pid %d"), sk->pids[0]);
-	return pd__fmt(b, _("an unknown process"));
+	return pd__fmt(b, _("a %s socket, owner unknown"),
+	               pd_sock_state_name(sk->state));
 }
 
 /* Why an excluded range over [lo, hi] cannot be added now, or NULL (and
@@ -184,7 +185,7 @@ static char *in_use_reason(pd_bld *b, pd_proto proto, uint16_t lo,
 {
 	const pd_socket *sk = NULL;
 	unsigned p;
-	char *who, *why;
+	char *who, *why, *first;
 
 	for (p = lo; p <= hi; p++)
 		if (port_in_use(b->s, proto, (uint16_t)p, &sk))
@@ -192,15 +193,20 @@ static char *in_use_reason(pd_bld *b, pd_proto proto, uint16_t lo,
 	if (!sk)
 		return NULL;
 	who = holder_text(b, sk);
-	why = who ? pd__fmt(b, _("%s port %u is in use (%s): an excluded range "
-	                         "cannot be added over a port in use (netsh "
-	                         "fails with \"The process cannot access the "
-	                         "file because it is being used by another "
-	                         "process\"); free it first (portdoctor kill "
-	                         "%u), then run `portdoctor reserve %u "
-	                         "--apply`"), pd_proto_name(sk->proto),
-	                    sk->local_port, who, sk->local_port, lo) : NULL;
+	first = sk->state == PD_STATE_LISTEN || sk->state == PD_STATE_UNCONN ?
+	        pd__fmt(b, _("free it first (portdoctor kill %u)"),
+	                sk->local_port) :
+	        pd__fmt(b, _("wait until its connection has closed (TIME_WAIT "
+	                     "lasts up to a few minutes)"));
+	why = who && first ?
+	      pd__fmt(b, _("%s port %u is in use (%s): an excluded range cannot "
+	                   "be added over a port in use (netsh fails with \"The "
+	                   "process cannot access the file because it is being "
+	                   "used by another process\"); %s, then run `portdoctor "
+	                   "reserve %u --apply`"), pd_proto_name(sk->proto),
+	              sk->local_port, who, first, lo) : NULL;
 	free(who);
+	free(first);
 	return why;
 }
 
