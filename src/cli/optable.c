@@ -15,6 +15,7 @@ const cli_option cli_options[] = {
 	{"--no-color", NULL, CLI_V_NONE, NULL, "no colour"},
 	{"--snapshot", NULL, CLI_V_FILE, NULL, "a recorded snapshot"},
 	{"--no-engine", NULL, CLI_V_NONE, NULL, "do not ask Docker or Podman"},
+	{"--windows-exe", NULL, CLI_V_FILE, NULL, "the Windows portdoctor.exe (WSL)"},
 	{"--tcp", "-t", CLI_V_NONE, "list", "TCP only"},
 	{"--udp", "-u", CLI_V_NONE, "list reserve free", "UDP"},
 	{"--output", "-o", CLI_V_FILE, "snapshot", "write to a file"},
