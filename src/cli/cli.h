@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "core/buf.h"
 #include "portdoctor/portdoctor.h"
@@ -86,6 +87,52 @@ void cli_error(const char *fmt, ...) PD_PRINTF(1, 2);
 /* Writes text to path atomically (temporary file, then rename). */
 int cli_write_file(const char *path, const char *text);
 bool cli_color(const cli_opts *o);
+/* Text for people, to stdout or stderr, through cli_write(): UTF-8 bytes,
+ * or on a Windows console its UTF-16 interface.  -1 on a write error. */
+int cli_write(FILE *f, const char *text, size_t n);
+int cli_printf(const char *fmt, ...) PD_PRINTF(1, 2);
+int cli_fprintf(FILE *f, const char *fmt, ...) PD_PRINTF(2, 3);
+
+/* The Windows console (wincon.c); elsewhere they do nothing.
+ * cli_os_args: argv rebuilt in UTF-8 from the UTF-16 command line (0, or
+ * -1 when it cannot be read).  cli_console_write: true when f is a
+ * console and text went through WriteConsoleW.  cli_console_color_ok:
+ * false on a console that cannot take escape codes.  cli_console_alone:
+ * the process is alone on its console (started from Explorer).
+ * cli_console_key: waits for a key.  cli_run_elevated: runs portdoctor
+ * again elevated (UAC) with args, or NULL for this run's exact arguments,
+ * and waits: 0 with *ret_exit, 1 when the user declined, -1 on failure. */
+#ifdef _WIN32
+int cli_os_args(int *argc, char ***argv);
+bool cli_console_write(FILE *f, const char *s, size_t n);
+bool cli_console_color_ok(void);
+bool cli_console_alone(void);
+int cli_console_key(void);
+int cli_run_elevated(const char *args, int *ret_exit);
+#else
+static inline int cli_os_args(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	return 0;
+}
+static inline bool cli_console_write(FILE *f, const char *s, size_t n)
+{
+	(void)f;
+	(void)s;
+	(void)n;
+	return false;
+}
+static inline bool cli_console_color_ok(void) { return true; }
+static inline bool cli_console_alone(void) { return false; }
+static inline int cli_console_key(void) { return 0; }
+static inline int cli_run_elevated(const char *args, int *ret_exit)
+{
+	(void)args;
+	(void)ret_exit;
+	return -1;
+}
+#endif
 
 /* Targets with what the probe must look at for them (commands.c). */
 typedef struct plan {

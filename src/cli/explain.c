@@ -56,7 +56,7 @@ static int read_input(const cli_opts *o, char **ret, size_t *ret_len)
 		return EXIT_OK;
 	}
 	if (!o->input_path && isatty(0))
-		fprintf(stderr, _("portdoctor: paste the error text, then press "
+		cli_fprintf(stderr, _("portdoctor: paste the error text, then press "
 		                  "Ctrl-D (Ctrl-Z Enter on Windows)\n"));
 	r = pd_probe_read_file(o->input_path ? o->input_path : "-",
 	                       PD_ERRMSG_MAX_INPUT, err, sizeof(err), ret, ret_len);

@@ -54,7 +54,7 @@ static bool confirm(const cli_opts *o, const char *question, int *ret_exit)
 		return false;
 	}
 	fflush(stdout);
-	fprintf(stderr, "%s [y/N] ", question);
+	cli_fprintf(stderr, "%s [y/N] ", question);
 	fflush(stderr);
 	if (!fgets(line, sizeof(line), stdin) ||
 	    (line[0] != 'y' && line[0] != 'Y')) {
@@ -221,17 +221,17 @@ static void put_before_after(const pd_result *before, const pd_result *after)
 	size_t i;
 
 	pd_target_format(&before->target, before->port, t, sizeof(t));
-	printf(_("%s: before: %s"), t, before->available ? _("available") :
+	cli_printf(_("%s: before: %s"), t, before->available ? _("available") :
 	       _("NOT AVAILABLE"));
 	for (i = 0; i < before->n_findings; i++)
 		if (before->findings[i].severity == PD_SEV_ERROR)
-			printf(" %s", pd_finding_name(before->findings[i].code));
-	printf(_("; after: %s"), !after ? _("unknown") : after->available ?
+			cli_printf(" %s", pd_finding_name(before->findings[i].code));
+	cli_printf(_("; after: %s"), !after ? _("unknown") : after->available ?
 	       _("available") : _("NOT AVAILABLE"));
 	for (i = 0; after && i < after->n_findings; i++)
 		if (after->findings[i].severity == PD_SEV_ERROR)
-			printf(" %s", pd_finding_name(after->findings[i].code));
-	printf("\n");
+			cli_printf(" %s", pd_finding_name(after->findings[i].code));
+	cli_printf("\n");
 }
 
 typedef struct fixrun {
@@ -399,7 +399,7 @@ static int apply_all(const cli_opts *o, fixrun *f, const char *kind)
 
 			f->out[i].remedy = pd_remedy_name(pl->remedies[f->chosen[i]].id);
 			if (!o->json)
-				printf(_("applying %s: %s\n"), pd_remedy_name(rm->id),
+				cli_printf(_("applying %s: %s\n"), pd_remedy_name(rm->id),
 				       rm->title);
 			/* A holder that was ended may take a moment to let go. */
 			if (rm->id == PD_R_STOP_PROCESS || rm->id == PD_R_STOP_UNIT ||
@@ -413,7 +413,7 @@ static int apply_all(const cli_opts *o, fixrun *f, const char *kind)
 				break;
 			}
 			if (rm->needs_reboot && !o->json)
-				printf(_("a reboot is needed for %s to take full effect\n"),
+				cli_printf(_("a reboot is needed for %s to take full effect\n"),
 				       pd_remedy_name(rm->id));
 			if (!rm->with_next)
 				break;
@@ -524,7 +524,7 @@ static int run_fix(const cli_opts *o, bool kill)
 		goto out;
 	if (!any) {
 		if (!o->json)
-			printf(kill ? _("nothing to end\n") :
+			cli_printf(kill ? _("nothing to end\n") :
 			       _("nothing portdoctor can apply\n"));
 		ex = any_unavailable ? EXIT_UNAVAILABLE : EXIT_OK;
 		if (o->json) {
@@ -648,7 +648,7 @@ int cmd_reserve(const cli_opts *o)
 			                         NULL, &text);
 			ex = emit(r, text);
 		} else {
-			printf(o->remove ? _("not reserved: nothing to do\n") :
+			cli_printf(o->remove ? _("not reserved: nothing to do\n") :
 			       _("already reserved: nothing to do\n"));
 		}
 		goto out;
@@ -694,7 +694,7 @@ int cmd_reserve(const cli_opts *o)
 			free(list);
 		}
 		if (!o->json && now.data)
-			printf(_("reserved now: %s\n"), *now.data ? now.data :
+			cli_printf(_("reserved now: %s\n"), *now.data ? now.data :
 			       _("none"));
 		pd_buf_done(&now);
 	}
