@@ -1,67 +1,19 @@
 /*
  * UTF-8 <-> UTF-16 (see utf16.h for why by hand).  Pure.
  *
- * Decoding follows the Unicode standard's table of well-formed UTF-8
- * (chapter 3, table 3-7): a lead byte fixes the length and the range of
- * the second byte, which rules out overlong forms, surrogates and values
- * past U+10FFFF.  A sequence that breaks off is replaced as a whole by
- * one U+FFFD ("maximal subpart" practice), then decoding goes on at the
- * byte that broke it.
+ * UTF-8 is read with pd__utf8_decode (sanitize.c), which refuses overlong
+ * forms, surrogates and values past U+10FFFF; each byte it refuses
+ * becomes one U+FFFD and decoding goes on at the next byte, as
+ * pd__utf8_fix does for text shown on a terminal.
  */
 #include "utf16.h"
 
 #include <stdlib.h>
 
 #include "buf.h"
+#include "sanitize.h"
 
 #define REPLACEMENT 0xFFFDu
-
-/* Decodes one code point at s[0..len); returns how many bytes it used
- * (at least 1) and stores the code point, or U+FFFD. */
-static size_t decode_one(const unsigned char *s, size_t len, uint32_t *ret)
-{
-	unsigned char c = s[0];
-	uint32_t cp;
-	unsigned char lo = 0x80, hi = 0xBF;
-	size_t need, i;
-
-	if (c < 0x80) {
-		*ret = c;
-		return 1;
-	}
-	if (c >= 0xC2 && c <= 0xDF) {
-		need = 1;
-		cp = c & 0x1F;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		need = 2;
-		cp = c & 0x0F;
-		if (c == 0xE0)
-			lo = 0xA0; /* no overlong three-byte forms */
-		else if (c == 0xED)
-			hi = 0x9F; /* no surrogates */
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		need = 3;
-		cp = c & 0x07;
-		if (c == 0xF0)
-			lo = 0x90; /* no overlong four-byte forms */
-		else if (c == 0xF4)
-			hi = 0x8F; /* nothing past U+10FFFF */
-	} else {
-		*ret = REPLACEMENT;
-		return 1;
-	}
-	for (i = 1; i <= need; i++) {
-		if (i >= len || s[i] < lo || s[i] > hi) {
-			*ret = REPLACEMENT;
-			return i;
-		}
-		cp = (cp << 6) | (s[i] & 0x3F);
-		lo = 0x80;
-		hi = 0xBF;
-	}
-	*ret = cp;
-	return need + 1;
-}
 
 uint16_t *pd__utf8_to_utf16(const char *s, size_t len, size_t *ret_n)
 {
@@ -76,9 +28,14 @@ uint16_t *pd__utf8_to_utf16(const char *s, size_t len, size_t *ret_n)
 	if (!w)
 		return NULL;
 	while (i < len) {
-		uint32_t cp;
+		unsigned cp;
+		size_t used = pd__utf8_decode(u + i, len - i, &cp);
 
-		i += decode_one(u + i, len - i, &cp);
+		if (used == 0) {
+			cp = REPLACEMENT;
+			used = 1;
+		}
+		i += used;
 		if (cp >= 0x10000) {
 			cp -= 0x10000;
 			w[n++] = (uint16_t)(0xD800 + (cp >> 10));

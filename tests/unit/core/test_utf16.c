@@ -81,7 +81,7 @@ static void test_bad_utf8(void **state)
 {
 	static const uint16_t one[] = {'a', 0xFFFD, 'b'};
 	static const uint16_t two[] = {'a', 0xFFFD, 0xFFFD, 'b'};
-	static const uint16_t trunc[] = {'x', 0xFFFD};
+	static const uint16_t trunc[] = {'x', 0xFFFD, 0xFFFD};
 
 	(void)state;
 	check("a\x80" "b", 3, one, 3, "a\xEF\xBF\xBD" "b");      /* stray */
@@ -90,8 +90,10 @@ static void test_bad_utf8(void **state)
 	check("a\xED\xA0\x80" "b", 5,                               /* surrogate */
 	      (const uint16_t[]){'a', 0xFFFD, 0xFFFD, 0xFFFD, 'b'}, 5,
 	      "a\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD" "b");
-	check("a\xE4\xB8" "b", 4, one, 3, "a\xEF\xBF\xBD" "b");  /* cut short */
-	check("x\xE4\xB8", 3, trunc, 2, "x\xEF\xBF\xBD");         /* at the end */
+	check("a\xE4\xB8" "b", 4, two, 4,                           /* cut short */
+	      "a\xEF\xBF\xBD\xEF\xBF\xBD" "b");
+	check("x\xE4\xB8", 3, trunc, 3,                            /* at the end */
+	      "x\xEF\xBF\xBD\xEF\xBF\xBD");
 	check("a\xF5\x80" "b", 4, two, 4,                           /* > U+10FFFF */
 	      "a\xEF\xBF\xBD\xEF\xBF\xBD" "b");
 	check("a\xFF" "b", 3, one, 3, "a\xEF\xBF\xBD" "b");
@@ -132,8 +134,9 @@ static void test_length_bound(void **state)
 	assert_memory_equal(w, want, sizeof(want));
 	free(w);
 	w = pd__utf8_to_utf16("\xE4\xB8\xAD", 2, &n); /* cut by len */
-	assert_int_equal(n, 1);
+	assert_int_equal(n, 2);
 	assert_int_equal(w[0], 0xFFFD);
+	assert_int_equal(w[1], 0xFFFD);
 	free(w);
 	assert_null(pd__utf8_to_utf16("x", SIZE_MAX, &n));
 }
