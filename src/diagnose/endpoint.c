@@ -218,6 +218,19 @@ static bool same_holders_reported(const pd_diag_ctx *c, const size_t *idx,
 	return false;
 }
 
+/* What a PID 4 listener with no http.sys URL on its port is. */
+static const char *kernel_listener(uint16_t port)
+{
+	if (port == 445)
+		return _("SMB file and printer sharing (the Server service, "
+		         "LanmanServer)");
+	if (port == 139)
+		return _("NetBIOS over TCP/IP (the NetBT driver)");
+	return _("a kernel driver; it is http.sys when a URL is registered on "
+	         "the port (`netsh http show servicestate` lists them; none was "
+	         "seen here)");
+}
+
 /* The finding for sockets that hold the endpoint. */
 static int report_holders(pd_diag_ctx *c, const pd_endpoint *ep,
                           const size_t *idx, size_t n,
@@ -233,18 +246,19 @@ static int report_holders(pd_diag_ctx *c, const pd_endpoint *ep,
 		return 0;
 	ep_text(ep, e, sizeof(e));
 	if (c->is_windows && owner_is_pid(c, idx, n, 4)) {
-		http = true;
+		/* PID 4 is the kernel; it is http.sys only where netsh lists a
+		 * URL on the port. */
 		if (pd__http_regs_on(c->snap, ep->port, &ev, &n_ev) < 0)
 			return PD_ENOMEM;
+		http = n_ev > 0;
 		f = n_ev ?
 		    pd__finding(c, PD_F_HTTP_SYS, ep,
 		                _("%s is held by http.sys (PID 4, \"System\") for "
 		                  "%zu URL(s) registered on port %u"), e, n_ev,
 		                ep->port) :
-		    pd__finding(c, PD_F_HTTP_SYS, ep,
-		                _("%s is held by http.sys (PID 4, \"System\"): a URL "
-		                  "reservation of IIS, WinRM, WSDAPI or another "
-		                  "HTTP.SYS user"), e);
+		    pd__finding(c, PD_F_IN_USE, ep,
+		                _("%s is held by the Windows kernel (PID 4, "
+		                  "\"System\"): %s"), e, kernel_listener(ep->port));
 	} else if (c->is_windows && p && contains_word(p->service, "iphlpsvc")) {
 		if (pd__proxy_rules_on(c->snap, ep, &ev, &n_ev) < 0)
 			return PD_ENOMEM;

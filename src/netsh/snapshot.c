@@ -86,7 +86,9 @@ static int add_proc(pd_snapshot *s, const pd_netsh_proc *np)
 	pd_process *p;
 	int r;
 
-	if (pd_snapshot_find_process(s, np->pid))
+	/* "<?>" and no service: netsh named nothing worth a process entry. */
+	if (pd_snapshot_find_process(s, np->pid) ||
+	    (!np->image[0] && !np->services[0]))
 		return 0;
 	r = pd_snapshot_add_process(s, &p);
 	if (r < 0)

@@ -222,6 +222,18 @@ static void put_hint(pd_buf *b, const pd_snapshot *s, const pd_finding *f,
 			pd__put_safe(b, p->service, 128);
 			pd_buf_puts(b, _(", or use another port\n"));
 			return;
+		} else if (p && p->pid == 4 && s->os &&
+		           strcmp(s->os, "windows") == 0) {
+			/* The kernel is never ended: say what to turn off. */
+			if (port == 445)
+				h = _("stop file sharing (as administrator: net stop "
+				      "LanmanServer), or use another port");
+			else if (port == 139)
+				h = _("turn off NetBIOS over TCP/IP on the adapter (its "
+				      "IPv4 settings, WINS tab), or use another port");
+			else
+				h = _("see whether http.sys serves it: netsh http show "
+				      "servicestate; or use another port");
 		} else if (p) {
 			snprintf(tmp, sizeof(tmp),
 			         _("stop the process: `portdoctor kill %u` (pid %d; "

@@ -306,9 +306,13 @@ static void test_windows_holders(void **state)
 	        "WSAEADDRINUSE");
 	fx_socket(s, PD_PROTO_TCP, "0.0.0.0", 5432, PD_STATE_LISTEN, -1, 500);
 	fx_process(s, 500, "com.docker.backend.exe", NULL);
+	/* No URL registered on 80: the kernel holds it, not (as far as
+	 * seen) http.sys. */
 	r = fx_diagnose(s, "0.0.0.0:80");
-	assert_non_null(fx_find(&r->results[0], PD_F_HTTP_SYS));
-	assert_null(fx_find(&r->results[0], PD_F_IN_USE));
+	assert_null(fx_find(&r->results[0], PD_F_HTTP_SYS));
+	assert_non_null(fx_find(&r->results[0], PD_F_IN_USE));
+	assert_non_null(strstr(fx_find(&r->results[0], PD_F_IN_USE)->message,
+	                       "Windows kernel"));
 	pd_report_free(r);
 	r = fx_diagnose(s, "5432");
 	assert_false(r->results[0].available);
@@ -329,6 +333,39 @@ static void add_reg(pd_snapshot *s, const char *url, uint16_t port, int pid)
 		h.n_pids = 1;
 	}
 	assert_int_equal(pd_snapshot_add_http(s, &h), 0);
+}
+
+/* PID 4 is http.sys only for a port with a registered URL; on 445 it is
+ * SMB, on 139 NetBIOS. */
+static void test_pid4_kernel_or_http_sys(void **state)
+{
+	pd_snapshot *s = fx_windows();
+	const pd_finding *f;
+	pd_report *r;
+
+	(void)state;
+	fx_process(s, 4, "System (kernel)", NULL);
+	fx_socket(s, PD_PROTO_TCP, "0.0.0.0", 80, PD_STATE_LISTEN, -1, 4);
+	fx_socket(s, PD_PROTO_TCP, "0.0.0.0", 445, PD_STATE_LISTEN, -1, 4);
+	fx_socket(s, PD_PROTO_TCP, "10.0.0.5", 139, PD_STATE_LISTEN, -1, 4);
+	add_reg(s, "HTTP://+:80/Temporary_Listen_Addresses/", 80, 0);
+	r = fx_diagnose(s, "0.0.0.0:80");
+	assert_non_null(fx_find(&r->results[0], PD_F_HTTP_SYS));
+	assert_null(fx_find(&r->results[0], PD_F_IN_USE));
+	pd_report_free(r);
+	r = fx_diagnose(s, "0.0.0.0:445");
+	assert_null(fx_find(&r->results[0], PD_F_HTTP_SYS));
+	f = fx_find(&r->results[0], PD_F_IN_USE);
+	assert_non_null(f);
+	assert_non_null(strstr(f->message, "SMB"));
+	assert_null(strstr(f->message, "http.sys"));
+	pd_report_free(r);
+	r = fx_diagnose(s, "10.0.0.5:139");
+	f = fx_find(&r->results[0], PD_F_IN_USE);
+	assert_non_null(f);
+	assert_non_null(strstr(f->message, "NetBIOS"));
+	pd_report_free(r);
+	pd_snapshot_free(s);
 }
 
 static void add_rule(pd_snapshot *s, const char *la, uint16_t lp,
@@ -549,6 +586,7 @@ int main(void)
 		cmocka_unit_test(test_bind_denied_and_ipv6),
 		cmocka_unit_test(test_windows_seed),
 		cmocka_unit_test(test_windows_holders),
+		cmocka_unit_test(test_pid4_kernel_or_http_sys),
 		cmocka_unit_test(test_holders_with_netsh),
 		cmocka_unit_test(test_registered_without_sockets),
 		cmocka_unit_test(test_bad_args),
