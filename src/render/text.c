@@ -277,6 +277,12 @@ static void put_hint(pd_buf *b, const pd_snapshot *s, const pd_finding *f,
 		           "dynamic range reset when it starts below 49152)"), port);
 		h = tmp;
 		break;
+	case PD_F_WSL_MIRRORED:
+		h = _("`wsl --shutdown` (it stops every WSL distribution; WSL "
+		      "takes ports again when it next starts), or switch WSL to NAT: "
+		      "networkingMode=nat under [wsl2] in %UserProfile%\\.wslconfig, "
+		      "then `wsl --shutdown`; or use another port");
+		break;
 	case PD_F_DYNAMIC_RANGE_MISCONFIGURED:
 		h = _("as administrator: netsh int ipv4 set dynamic tcp start=49152 "
 		      "num=16384 (and ipv6), then reboot");
