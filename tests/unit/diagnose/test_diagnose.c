@@ -368,6 +368,57 @@ static void test_pid4_kernel_or_http_sys(void **state)
 	pd_snapshot_free(s);
 }
 
+/* WSL in mirrored mode is named only where nothing else explains a
+ * refused bind: no holder socket, no excluded range. */
+static void test_wsl_mirrored(void **state)
+{
+	pd_snapshot *s = fx_windows();
+	pd_report *r;
+
+	(void)state;
+	fx_bind(s, PD_PROTO_TCP, "127.0.0.1", 48080, PD_EACCES, 10013,
+	        "WSAEACCES");
+	fx_bind(s, PD_PROTO_UDP, "0.0.0.0", 44700, PD_EADDRINUSE, 10048,
+	        "WSAEADDRINUSE");
+	fx_bind(s, PD_PROTO_TCP, "0.0.0.0", 6555, PD_EACCES, 10013, "WSAEACCES");
+	fx_bind(s, PD_PROTO_TCP, "0.0.0.0", 3000, PD_EADDRINUSE, 10048,
+	        "WSAEADDRINUSE");
+	fx_socket(s, PD_PROTO_TCP, "0.0.0.0", 3000, PD_STATE_LISTEN, -1, 900);
+	fx_process(s, 900, "node.exe", NULL);
+	/* Not mirrored (or not known): the old verdict. */
+	r = fx_diagnose(s, "127.0.0.1:48080");
+	assert_non_null(fx_find(&r->results[0], PD_F_BIND_DENIED));
+	assert_null(fx_find(&r->results[0], PD_F_WSL_MIRRORED));
+	pd_report_free(r);
+	s->wsl_mirrored = 1;
+	r = fx_diagnose(s, "127.0.0.1:48080");
+	assert_false(r->results[0].available);
+	assert_non_null(fx_find(&r->results[0], PD_F_WSL_MIRRORED));
+	assert_null(fx_find(&r->results[0], PD_F_BIND_DENIED));
+	assert_int_equal(fx_find(&r->results[0], PD_F_WSL_MIRRORED)->os_code,
+	                 10013);
+	pd_report_free(r);
+	r = fx_diagnose(s, "0.0.0.0:44700/udp");
+	assert_non_null(fx_find(&r->results[0], PD_F_WSL_MIRRORED));
+	pd_report_free(r);
+	/* An excluded range or a holder explains it: WSL is not named. */
+	r = fx_diagnose(s, "0.0.0.0:6555");
+	assert_non_null(fx_find(&r->results[0], PD_F_EXCLUDED_RANGE));
+	assert_null(fx_find(&r->results[0], PD_F_WSL_MIRRORED));
+	pd_report_free(r);
+	r = fx_diagnose(s, "0.0.0.0:3000");
+	assert_non_null(fx_find(&r->results[0], PD_F_IN_USE));
+	assert_null(fx_find(&r->results[0], PD_F_WSL_MIRRORED));
+	pd_report_free(r);
+	/* Linux never. */
+	free(s->os);
+	s->os = strdup("linux");
+	r = fx_diagnose(s, "127.0.0.1:48080");
+	assert_null(fx_find(&r->results[0], PD_F_WSL_MIRRORED));
+	pd_report_free(r);
+	pd_snapshot_free(s);
+}
+
 static void add_rule(pd_snapshot *s, const char *la, uint16_t lp,
                      const char *ca, uint16_t cp)
 {
@@ -587,6 +638,7 @@ int main(void)
 		cmocka_unit_test(test_windows_seed),
 		cmocka_unit_test(test_windows_holders),
 		cmocka_unit_test(test_pid4_kernel_or_http_sys),
+		cmocka_unit_test(test_wsl_mirrored),
 		cmocka_unit_test(test_holders_with_netsh),
 		cmocka_unit_test(test_registered_without_sockets),
 		cmocka_unit_test(test_bad_args),
