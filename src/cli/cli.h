@@ -101,7 +101,8 @@ int cli_fprintf(FILE *f, const char *fmt, ...) PD_PRINTF(2, 3);
  * the process is alone on its console (started from Explorer).
  * cli_console_key: waits for a key.  cli_run_elevated: runs portdoctor
  * again elevated (UAC) with args, or NULL for this run's exact arguments,
- * and waits: 0 with *ret_exit, 1 when the user declined, -1 on failure. */
+ * and waits: 0 with *ret_exit, 1 when the user declined, -1 on failure.
+ * cli_relaunched: this run is such a relaunch (it must not offer one). */
 #ifdef _WIN32
 int cli_os_args(int *argc, char ***argv);
 bool cli_console_write(FILE *f, const char *s, size_t n);
@@ -109,6 +110,7 @@ bool cli_console_color_ok(void);
 bool cli_console_alone(void);
 int cli_console_key(void);
 int cli_run_elevated(const char *args, int *ret_exit);
+bool cli_relaunched(void);
 #else
 static inline int cli_os_args(int *argc, char ***argv)
 {
@@ -125,6 +127,7 @@ static inline bool cli_console_write(FILE *f, const char *s, size_t n)
 }
 static inline bool cli_console_color_ok(void) { return true; }
 static inline bool cli_console_alone(void) { return false; }
+static inline bool cli_relaunched(void) { return false; }
 static inline int cli_console_key(void) { return 0; }
 static inline int cli_run_elevated(const char *args, int *ret_exit)
 {

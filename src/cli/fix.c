@@ -86,7 +86,8 @@ static int refuse_unprivileged(const cli_opts *o, const pd_snapshot *s,
 		            "portdoctor %s`"), pd_remedy_name(r->id), command);
 		return EXIT_USAGE;
 	}
-	if (!o->snapshot_path && !o->json && (o->yes || isatty(0))) {
+	if (!o->snapshot_path && !o->json && !cli_relaunched() &&
+	    (o->yes || isatty(0))) {
 		snprintf(q, sizeof(q), _("%s needs administrator rights. Run "
 		                         "portdoctor again as administrator "
 		                         "(Windows asks you to allow it)?"),

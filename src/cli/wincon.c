@@ -201,12 +201,18 @@ static wchar_t *own_path(void)
 	}
 }
 
+bool cli_relaunched(void)
+{
+	return GetEnvironmentVariableW(L"PORTDOCTOR_RELAUNCHED", NULL, 0) > 0;
+}
+
 int cli_run_elevated(const char *args, int *ret_exit)
 {
 	SHELLEXECUTEINFOW sei;
 	wchar_t *exe = own_path(), *params = NULL;
 	uint16_t *conv = NULL;
-	DWORD code = 0;
+	DWORD code = 0, err;
+	BOOL ok;
 	int r = -1;
 
 	if (!exe)
@@ -226,8 +232,15 @@ int cli_run_elevated(const char *args, int *ret_exit)
 	sei.lpFile = exe;
 	sei.lpParameters = params;
 	sei.nShow = SW_SHOWNORMAL;
-	if (!ShellExecuteExW(&sei)) {
-		r = GetLastError() == ERROR_CANCELLED ? 1 : -1;
+	/* Where the new process inherits this environment (no UAC prompt,
+	 * e.g. UAC turned off), the mark keeps a run that is still not
+	 * elevated from offering the same again: no chain of relaunches. */
+	SetEnvironmentVariableW(L"PORTDOCTOR_RELAUNCHED", L"1");
+	ok = ShellExecuteExW(&sei);
+	err = GetLastError();
+	SetEnvironmentVariableW(L"PORTDOCTOR_RELAUNCHED", NULL);
+	if (!ok) {
+		r = err == ERROR_CANCELLED ? 1 : -1;
 		goto out;
 	}
 	if (!sei.hProcess)
