@@ -264,9 +264,13 @@ static int add_http_owners(pd_snapshot *snap, pd_win_procs *ps)
 	int rc = 0;
 
 	for (i = 0; i < snap->n_http_registrations && rc == 0; i++)
-		for (k = 0; k < snap->http_registrations[i].n_pids && rc == 0; k++)
-			rc = pd__win_procs_add(
-				ps, snap, (DWORD)snap->http_registrations[i].pids[k]);
+		for (k = 0; k < snap->http_registrations[i].n_pids && rc == 0; k++) {
+			DWORD pid = (DWORD)snap->http_registrations[i].pids[k];
+
+			/* A pid that has ended since is no process to name. */
+			if (pd__win_procs_known(ps, pid))
+				rc = pd__win_procs_add(ps, snap, pid);
+		}
 	return rc;
 }
 

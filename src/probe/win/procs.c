@@ -123,6 +123,11 @@ static const pd_win_proc *find_proc(const pd_win_procs *ps, DWORD pid)
 	return NULL;
 }
 
+bool pd__win_procs_known(const pd_win_procs *ps, DWORD pid)
+{
+	return find_proc(ps, pid) != NULL;
+}
+
 /* Active Win32 services with their pids.  EnumServicesStatusExW fills at
  * most 256 KiB per call and continues from a resume handle, so loop until
  * it stops asking for more. */
