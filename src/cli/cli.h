@@ -95,8 +95,9 @@ int cli_fprintf(FILE *f, const char *fmt, ...) PD_PRINTF(2, 3);
 
 /* The Windows console (wincon.c); elsewhere they do nothing.
  * cli_os_args: argv rebuilt in UTF-8 from the UTF-16 command line (0, or
- * -1 when it cannot be read).  cli_console_write: true when f is a
- * console and text went through WriteConsoleW.  cli_console_color_ok:
+ * -1 when it cannot be read).  cli_console_write: 1 when f is a console
+ * and the text went through WriteConsoleW, 0 when f is no console (write
+ * the bytes), -1 when writing to the console failed.  cli_console_color_ok:
  * false on a console that cannot take escape codes.  cli_console_alone:
  * the process is alone on its console (started from Explorer).
  * cli_console_key: waits for a key.  cli_run_elevated: runs portdoctor
@@ -105,7 +106,7 @@ int cli_fprintf(FILE *f, const char *fmt, ...) PD_PRINTF(2, 3);
  * cli_relaunched: this run is such a relaunch (it must not offer one). */
 #ifdef _WIN32
 int cli_os_args(int *argc, char ***argv);
-bool cli_console_write(FILE *f, const char *s, size_t n);
+int cli_console_write(FILE *f, const char *s, size_t n);
 bool cli_console_color_ok(void);
 bool cli_console_alone(void);
 int cli_console_key(void);
@@ -118,12 +119,12 @@ static inline int cli_os_args(int *argc, char ***argv)
 	(void)argv;
 	return 0;
 }
-static inline bool cli_console_write(FILE *f, const char *s, size_t n)
+static inline int cli_console_write(FILE *f, const char *s, size_t n)
 {
 	(void)f;
 	(void)s;
 	(void)n;
-	return false;
+	return 0;
 }
 static inline bool cli_console_color_ok(void) { return true; }
 static inline bool cli_console_alone(void) { return false; }

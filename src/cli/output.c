@@ -27,8 +27,10 @@
  * it is written as UTF-16 (wincon.c) and elsewhere as the UTF-8 bytes. */
 int cli_write(FILE *f, const char *text, size_t n)
 {
-	if (n && cli_console_write(f, text, n))
-		return 0;
+	int c = n ? cli_console_write(f, text, n) : 0;
+
+	if (c != 0)
+		return c > 0 ? 0 : -1;
 	if (fwrite(text, 1, n, f) != n || fflush(f) != 0)
 		return -1;
 	return 0;

@@ -91,7 +91,7 @@ static bool is_console(HANDLE h)
 	return h != INVALID_HANDLE_VALUE && h != NULL && GetConsoleMode(h, &mode);
 }
 
-bool cli_console_write(FILE *f, const char *s, size_t n)
+int cli_console_write(FILE *f, const char *s, size_t n)
 {
 	HANDLE h = handle_of(f);
 	uint16_t *w;
@@ -99,10 +99,10 @@ bool cli_console_write(FILE *f, const char *s, size_t n)
 	bool ok = true;
 
 	if (!is_console(h))
-		return false;
+		return 0;
 	w = pd__utf8_to_utf16(s, n, &nw);
 	if (!w)
-		return false;
+		return -1;
 	fflush(f);
 	/* Pieces of 8 Ki units: old consoles fail on very large writes.  A
 	 * piece never ends between the two halves of a surrogate pair. */
@@ -117,7 +117,7 @@ bool cli_console_write(FILE *f, const char *s, size_t n)
 		off += put;
 	}
 	free(w);
-	return ok;
+	return ok ? 1 : -1;
 }
 
 bool cli_console_color_ok(void)
