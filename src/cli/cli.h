@@ -103,7 +103,10 @@ int cli_fprintf(FILE *f, const char *fmt, ...) PD_PRINTF(2, 3);
  * cli_console_key: waits for a key.  cli_run_elevated: runs portdoctor
  * again elevated (UAC) with args, or NULL for this run's exact arguments,
  * and waits: 0 with *ret_exit, 1 when the user declined, -1 on failure.
- * cli_relaunched: this run is such a relaunch (it must not offer one). */
+ * cli_relaunched: this run is such a relaunch (it must not offer one).
+ * cli_console_read: when standard input is a console, reads it as UTF-16
+ * up to Ctrl-Z (at most max UTF-16 units, given as UTF-8):
+ * 1 with a malloc'ed text, 0 when stdin is no console, -1 on failure. */
 #ifdef _WIN32
 int cli_os_args(int *argc, char ***argv);
 int cli_console_write(FILE *f, const char *s, size_t n);
@@ -112,6 +115,7 @@ bool cli_console_alone(void);
 int cli_console_key(void);
 int cli_run_elevated(const char *args, int *ret_exit);
 bool cli_relaunched(void);
+int cli_console_read(size_t max, char **ret, size_t *ret_len);
 #else
 static inline int cli_os_args(int *argc, char ***argv)
 {
@@ -129,6 +133,13 @@ static inline int cli_console_write(FILE *f, const char *s, size_t n)
 static inline bool cli_console_color_ok(void) { return true; }
 static inline bool cli_console_alone(void) { return false; }
 static inline bool cli_relaunched(void) { return false; }
+static inline int cli_console_read(size_t max, char **ret, size_t *ret_len)
+{
+	(void)max;
+	(void)ret;
+	(void)ret_len;
+	return 0;
+}
 static inline int cli_console_key(void) { return 0; }
 static inline int cli_run_elevated(const char *args, int *ret_exit)
 {

@@ -120,6 +120,50 @@ int cli_console_write(FILE *f, const char *s, size_t n)
 	return ok ? 1 : -1;
 }
 
+/* Typed or pasted text, line by line (ReadConsoleW in the console's line
+ * mode), up to Ctrl-Z (typed, then Enter) or the end of input
+ * (https://learn.microsoft.com/en-us/windows/console/readconsole). */
+int cli_console_read(size_t max, char **ret, size_t *ret_len)
+{
+	HANDLE h = GetStdHandle(STD_INPUT_HANDLE);
+	wchar_t chunk[1024];
+	uint16_t *all = NULL;
+	size_t n = 0;
+	DWORD got;
+	bool done = false;
+	char *s;
+
+	if (!is_console(h))
+		return 0;
+	while (!done && ReadConsoleW(h, chunk, 1024, &got, NULL) && got > 0) {
+		uint16_t *grown;
+		DWORD i;
+
+		for (i = 0; i < got && chunk[i] != 0x1A; i++)
+			;
+		done = i < got;
+		got = i;
+		if (n + got > max) {
+			free(all);
+			return -1;
+		}
+		grown = realloc(all, (n + got) * sizeof(*all));
+		if (!grown) {
+			free(all);
+			return -1;
+		}
+		all = grown;
+		memcpy(all + n, chunk, got * sizeof(*all));
+		n += got;
+	}
+	s = pd__utf16_to_utf8(all ? all : (const uint16_t *)L"", n, ret_len);
+	free(all);
+	if (!s)
+		return -1;
+	*ret = s;
+	return 1;
+}
+
 bool cli_console_color_ok(void)
 {
 	HANDLE h = GetStdHandle(STD_OUTPUT_HANDLE);
