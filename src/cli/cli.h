@@ -106,7 +106,8 @@ int cli_fprintf(FILE *f, const char *fmt, ...) PD_PRINTF(2, 3);
  * cli_relaunched: this run is such a relaunch (it must not offer one).
  * cli_console_read: when standard input is a console, reads it as UTF-16
  * up to Ctrl-Z (at most max UTF-16 units, given as UTF-8):
- * 1 with a malloc'ed text, 0 when stdin is no console, -1 on failure. */
+ * 1 with a malloc'ed text, 0 when stdin is no console, -1 on failure.
+ * cli_elevated: this process runs elevated (its token says so). */
 #ifdef _WIN32
 int cli_os_args(int *argc, char ***argv);
 int cli_console_write(FILE *f, const char *s, size_t n);
@@ -116,6 +117,7 @@ int cli_console_key(void);
 int cli_run_elevated(const char *args, int *ret_exit);
 bool cli_relaunched(void);
 int cli_console_read(size_t max, char **ret, size_t *ret_len);
+bool cli_elevated(void);
 #else
 static inline int cli_os_args(int *argc, char ***argv)
 {
@@ -133,6 +135,7 @@ static inline int cli_console_write(FILE *f, const char *s, size_t n)
 static inline bool cli_console_color_ok(void) { return true; }
 static inline bool cli_console_alone(void) { return false; }
 static inline bool cli_relaunched(void) { return false; }
+static inline bool cli_elevated(void) { return false; }
 static inline int cli_console_read(size_t max, char **ret, size_t *ret_len)
 {
 	(void)max;
@@ -184,6 +187,9 @@ int cmd_list(const cli_opts *o);
 int cmd_ranges(const cli_opts *o);
 int cmd_snapshot(const cli_opts *o);
 int cmd_doctor(const cli_opts *o);
+/* doctor, telling also whether a port it checked is unavailable (what
+ * `fix` can act on). */
+int cmd_doctor_ex(const cli_opts *o, bool *ret_port_unavailable);
 int cmd_compose(const cli_opts *o);
 int cmd_explain(const cli_opts *o);
 int cmd_fix(const cli_opts *o);

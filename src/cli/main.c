@@ -21,50 +21,85 @@ static int run(const cli_opts *o)
 	return cli_find_command(o->command)->run(o);
 }
 
+/* fix --apply, as if typed, in this process. */
+static int run_fix_here(void)
+{
+	char *argv[] = {"portdoctor", "fix", "--apply", NULL};
+	char err[256] = "";
+	cli_opts o;
+	int ex;
+
+	if (cli_parse(3, argv, &o, err, sizeof(err)) < 0) {
+		cli_error("%s", err);
+		ex = EXIT_USAGE;
+	} else {
+		ex = run(&o);
+	}
+	free(o.args);
+	free(o.netsh_paths);
+	return ex;
+}
+
+/* Asks; false when another key than F was pressed (the window closes).
+ * *ret_exit gets the fix's status. */
+static bool offer_fix(int *ret_exit)
+{
+	int key;
+
+	cli_printf("\n%s", _("F to fix, asks for administrator rights; any "
+	                     "other key to close: "));
+	key = cli_console_key();
+	cli_printf("\n");
+	if (key != 'f' && key != 'F')
+		return false;
+	if (cli_elevated()) {
+		*ret_exit = run_fix_here(); /* "Run as administrator" was used */
+		return true;
+	}
+	switch (cli_run_elevated("fix --apply", ret_exit)) {
+	case 0:
+		cli_printf(_("the fix ran as administrator in its own window and "
+		             "ended with status %d\n"), *ret_exit);
+		break;
+	case 1:
+		cli_printf(_("administrator rights were not given: nothing was "
+		             "changed\n"));
+		break;
+	default:
+		cli_printf(_("portdoctor could not be started as administrator: "
+		             "nothing was changed\n"));
+		break;
+	}
+	return true;
+}
+
 /*
  * Started from Explorer (alone on a console that closes with it): the
  * window must not vanish before it is read.  A double-click (no
- * arguments) ran doctor; when it found something, offer the fix, which
- * runs elevated in a window of its own, itself alone on its console, so
- * it waits for a key there too.  Run from a terminal, nothing pauses.
+ * arguments) runs doctor; when a port it checked is unavailable, the fix
+ * is offered: elevated in a window of its own (itself alone on its
+ * console, so it waits for a key there too), or right here when this run
+ * is elevated already.  Run from a terminal, nothing pauses.
  */
-static int after_explorer_run(int argc, int ex)
+static int explorer_run(int argc, const cli_opts *o, bool parsed, int ex)
 {
-	int key, code = ex;
+	bool port_unavailable = false;
 
-	if (argc == 1 && ex == EXIT_UNAVAILABLE) {
-		cli_printf("\n%s", _("F to fix, asks for administrator rights; any "
-		                     "other key to close: "));
-		key = cli_console_key();
-		cli_printf("\n");
-		if (key != 'f' && key != 'F')
-			return ex;
-		switch (cli_run_elevated("fix --apply", &code)) {
-		case 0:
-			cli_printf(_("the fix ran as administrator in its own window "
-			             "and ended with status %d\n"), code);
-			break;
-		case 1:
-			cli_printf(_("administrator rights were not given: nothing "
-			             "was changed\n"));
-			break;
-		default:
-			cli_printf(_("portdoctor could not be started as "
-			             "administrator: nothing was changed\n"));
-			break;
-		}
-	}
+	if (parsed && argc == 1)
+		ex = cmd_doctor_ex(o, &port_unavailable);
+	if (port_unavailable && !offer_fix(&ex))
+		return ex;
 	cli_printf("\n%s", _("Press any key to close this window."));
 	cli_console_key();
-	return code;
+	return ex;
 }
 
 int main(int argc, char **argv)
 {
 	cli_opts o;
 	char err[256] = "";
-	bool alone;
-	int ex;
+	bool alone, parsed;
+	int ex = EXIT_OK;
 
 	setlocale(LC_ALL, "");
 #if PD_ENABLE_NLS
@@ -76,15 +111,16 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	alone = cli_console_alone();
-	if (cli_parse(argc, argv, &o, err, sizeof(err)) < 0) {
+	parsed = cli_parse(argc, argv, &o, err, sizeof(err)) == 0;
+	if (!parsed) {
 		cli_error("%s", err);
 		cli_usage(NULL, true);
 		ex = EXIT_USAGE;
-	} else {
+	} else if (!alone || argc > 1) {
 		ex = run(&o);
 	}
 	if (alone)
-		ex = after_explorer_run(argc, ex);
+		ex = explorer_run(argc, &o, parsed, ex);
 	free(o.args);
 	free(o.netsh_paths);
 	return ex;

@@ -245,6 +245,21 @@ static wchar_t *own_path(void)
 	}
 }
 
+bool cli_elevated(void)
+{
+	TOKEN_ELEVATION te;
+	HANDLE tok;
+	DWORD got;
+	bool r = false;
+
+	if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &tok))
+		return false;
+	if (GetTokenInformation(tok, TokenElevation, &te, sizeof(te), &got))
+		r = te.TokenIsElevated != 0;
+	CloseHandle(tok);
+	return r;
+}
+
 bool cli_relaunched(void)
 {
 	return GetEnvironmentVariableW(L"PORTDOCTOR_RELAUNCHED", NULL, 0) > 0;
