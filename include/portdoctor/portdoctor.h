@@ -281,6 +281,10 @@ typedef struct pd_snapshot {
 	/* The container engine: -1 not asked, 0 absent or not answering,
 	 * 1 answered (containers[] is its list). */
 	int engine_status;
+	/* Which machine this snapshot is of, when portdoctor inside WSL joins
+	 * the two: "wsl" or "windows_host" (a static string, not owned);
+	 * NULL for the machine portdoctor runs on.  Not in snapshot files. */
+	const char *machine;
 
 	/* Windows context; -1 unknown. */
 	int winnat_running;

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "core/buf.h"
 #include "portdoctor/portdoctor.h"
 #include "probe/probe.h"
@@ -65,6 +67,7 @@ typedef struct cli_opts {
 	const char *near_text;  /* free --near P */
 	const char *range_text; /* free --range LO-HI */
 	const char *interval_text; /* watch --interval SECONDS */
+	const char *windows_exe;   /* --windows-exe PATH (inside WSL) */
 	char **args; /* operands after the command */
 	size_t n_args;
 } cli_opts;
@@ -197,5 +200,47 @@ int cmd_reserve(const cli_opts *o);
 int cmd_kill(const cli_opts *o);
 int cmd_free(const cli_opts *o);
 int cmd_watch(const cli_opts *o);
+
+/* Inside WSL (wsl.c): the Windows host seen through interop. */
+typedef struct cli_wsl {
+	pd_wsl w;
+	bool active;      /* in WSL, probing live: the Windows side is asked */
+	pd_snapshot *win; /* the Windows host's snapshot, or NULL */
+	const char *via;  /* "portdoctor.exe" or "netsh.exe" */
+	char exe[512];    /* the portdoctor.exe that answered */
+	char note[768];   /* why the Windows side is missing or partial */
+} cli_wsl;
+
+/* Looks for WSL and, there, asks the Windows side about the targets
+ * (portdoctor.exe snapshot TARGET..., else netsh.exe's port ranges);
+ * never fails: what is missing becomes c->note.  targets may be empty
+ * (the common development ports).  cli_wsl_done releases it. */
+void cli_wsl_begin(const cli_opts *o, char **targets, size_t n, cli_wsl *c);
+void cli_wsl_done(cli_wsl *c);
+/* The heading of one machine's part of the output, and the lines that
+ * say what WSL is and how the Windows side was reached. */
+void cli_wsl_heading(const cli_wsl *c, bool windows, pd_buf *b);
+/* JSON: {"version":..,"distro":..,"networking_mode":..,...}; NULL with
+ * *err set when out of memory. */
+json_t *cli_wsl_json(const cli_wsl *c, int *err);
+/* Writes both machines' outputs (here: this side's, rendered with status
+ * r_here; win: the Windows side's, or NULL) as one text under headings,
+ * or with --json as one document {"wsl": ..., "machines": {"wsl": ...,
+ * "windows_host": ...}}.  Frees both; an exit status, as emit(). */
+int cli_wsl_emit(const cli_opts *o, const cli_wsl *c, int r_here,
+                 char *here, int r_win, char *win);
+/* fix inside WSL: when the Windows host holds the cause, replaces *s and
+ * *rep (this side's) with the Windows host's, so that the plan is made of
+ * Windows commands and nothing of WSL's own changes; true then.  w is
+ * begun here either way (cli_wsl_done releases it). */
+bool cli_wsl_fix_side(const cli_opts *o, const plan *p, cli_wsl *w,
+                      pd_snapshot **s, pd_report **rep);
+/* Says, before the plan, that the cause and the fix are the Windows
+ * host's. */
+void cli_wsl_fix_heading(const cli_wsl *w);
+/* fix --apply for the Windows host: portdoctor.exe fix TARGET... --apply
+ * --yes through interop (it asks for elevation on the Windows desktop),
+ * then the Windows side looked at again.  An exit status. */
+int cli_wsl_apply(const cli_opts *o, cli_wsl *w, const plan *p);
 
 #endif

@@ -493,9 +493,11 @@ static int run_fix(const cli_opts *o, bool kill)
 	char *text = NULL;
 	size_t i;
 	int ex, r;
-	bool any_unavailable = false, any = false;
+	bool any_unavailable = false, any = false, on_windows = false;
+	cli_wsl w;
 
 	memset(&f, 0, sizeof(f));
+	memset(&w, 0, sizeof(w));
 	if (kill && o->n_args != 1) {
 		cli_error(_("kill takes one TARGET"));
 		return EXIT_USAGE;
@@ -533,6 +535,11 @@ static int run_fix(const cli_opts *o, bool kill)
 		ex = EXIT_PROBE;
 		goto out;
 	}
+	/* Inside WSL a cause on the Windows host is fixed there (wsl.c). */
+	if (!kill && !o->snapshot_path)
+		on_windows = cli_wsl_fix_side(o, &f.p, &w, &f.s, &f.rep);
+	if (on_windows && !o->json)
+		cli_wsl_fix_heading(&w);
 	ex = build_plans(o, &f, kill);
 	if (ex)
 		goto out;
@@ -557,6 +564,12 @@ static int run_fix(const cli_opts *o, bool kill)
 		for (i = 0; kill && i < f.n_plans; i++)
 			put_victims(f.s, f.plans[i]);
 	}
+	if (on_windows) {
+		ex = confirm(o, _("Run the Windows commands above on the Windows "
+		                  "host, as administrator?"), &ex) ?
+		     cli_wsl_apply(o, &w, &f.p) : ex;
+		goto out;
+	}
 	ex = choose(o, &f, kill ? "kill" : "fix", &any);
 	if (ex || f.relaunched)
 		goto out;
@@ -577,6 +590,7 @@ static int run_fix(const cli_opts *o, bool kill)
 		goto out;
 	ex = apply_all(o, &f, kind);
 out:
+	cli_wsl_done(&w);
 	fixrun_done(&f);
 	return ex;
 }

@@ -78,6 +78,7 @@ static bool fix_value_opt(const char *a, cli_opts *o, const char ***slot,
 		{"--near", offsetof(cli_opts, near_text)},
 		{"--range", offsetof(cli_opts, range_text)},
 		{"--interval", offsetof(cli_opts, interval_text)},
+		{"--windows-exe", offsetof(cli_opts, windows_exe)},
 	};
 	size_t i;
 

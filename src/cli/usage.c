@@ -92,6 +92,8 @@ static const char details[] =
 	"  -v, --verbose      every owner detail and every socket\n"
 	"  --no-engine        do not ask Docker or Podman which container holds\n"
 	"                     a port (DOCKER_HOST, docker context, usual sockets)\n"
+	"  --windows-exe PATH inside WSL: the portdoctor.exe that answers for the\n"
+	"                     Windows host (else beside this program or on PATH)\n"
 	"  --color WHEN       auto (default), always or never; NO_COLOR is honoured\n"
 	"  --no-color         same as --color never\n"
 	"  -h, --help         this text\n"

@@ -97,4 +97,33 @@ uint64_t pd_probe_mono_ms(void);
 /* Sleeps; returns early (PD_ETIMEDOUT not used) when a signal arrives. */
 void pd_probe_sleep_ms(unsigned ms);
 
+/* ----------------------------------------------------------------- WSL
+ * probe/linux/wsl.c and run.c; on Windows probe/win/wsl.c says "not WSL". */
+#include "wsl/wsl.h"
+
+/* What WSL is around this system; all zero (version 0) when none.  Reads
+ * files and the environment, and runs wslinfo (bounded); never fails. */
+void pd_probe_wsl(pd_wsl *ret);
+
+/* portdoctor.exe for the Windows side: override (--windows-exe,
+ * $PORTDOCTOR_WINDOWS_EXE) when given, else beside this program, else on
+ * PATH.  Fills out and returns true when it exists and can be run. */
+bool pd_probe_find_windows_exe(const pd_wsl *w, const char *override,
+                               char *out, size_t outsize);
+/* A program of the Windows system folder (netsh.exe) through the drive
+ * mount: "/mnt/c/Windows/System32/netsh.exe". */
+bool pd_probe_windows_tool(const pd_wsl *w, const char *name, char *out,
+                           size_t outsize);
+
+/* Runs the program at argv[0] (a path: no PATH search) with standard input
+ * from /dev/null, in its own process group, for at most timeout_ms: then
+ * the group is killed (PD_ETIMEDOUT).  Standard output, up to max bytes,
+ * becomes *ret_out (malloc'ed, NUL-terminated; the caller frees it) and
+ * its exit status *ret_status; a failing program is still a success here,
+ * with err naming the status and the first line of its standard error.
+ * PD_ENOENT: it could not be started; PD_ETOOBIG: it wrote more than max. */
+int pd_probe_run(char *const argv[], unsigned timeout_ms, size_t max,
+                 char **ret_out, size_t *ret_len, int *ret_status, char *err,
+                 size_t errsize);
+
 #endif

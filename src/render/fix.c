@@ -160,13 +160,13 @@ int pd_render_plans_text(const pd_plan *const *plans, size_t n,
 	pd_buf b;
 	size_t i, k;
 
-	(void)s;
 	pd_buf_init(&b, 0);
 	pd_buf_puts(&b, "");
 	for (i = 0; i < n; i++) {
 		const pd_plan *p = plans[i];
 
 		pd__put_target(&b, &p->target, p->port);
+		pd__put_machine(&b, s);
 		pd_buf_puts(&b, ": ");
 		if (p->available) {
 			pd__put_colored(&b, o, "\033[1;32m", _("available"));

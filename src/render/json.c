@@ -98,6 +98,9 @@ static json_t *finding_json(const pd_snapshot *s, const pd_finding *f,
 	}
 	pd__jset(o, "code", json_string(pd_finding_name(f->code)), err);
 	pd__jset(o, "severity", json_string(pd_severity_name(f->severity)), err);
+	/* Only inside WSL, where two machines answer. */
+	if (s->machine)
+		pd__jset(o, "machine", json_string(s->machine), err);
 	pd__jset(o, "message", pd__jstr(f->message), err);
 	pd__jset(o, "endpoint", endpoint_json(&f->endpoint, err), err);
 	for (i = 0; i < f->n_sockets; i++) {

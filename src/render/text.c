@@ -428,6 +428,15 @@ void pd__put_notes(pd_buf *b, const pd_snapshot *s, const pd_render_opts *o)
 	}
 }
 
+/* Inside WSL the two machines' results stand together: which one. */
+void pd__put_machine(pd_buf *b, const pd_snapshot *s)
+{
+	if (s && s->machine && strcmp(s->machine, "windows_host") == 0)
+		pd_buf_puts(b, _(" on the Windows host"));
+	else if (s && s->machine)
+		pd_buf_puts(b, _(" inside WSL"));
+}
+
 void pd__render_result_text(pd_buf *b, const pd_snapshot *s,
                             const pd_result *res, const pd_render_opts *o,
                             const char *indent)
@@ -436,6 +445,7 @@ void pd__render_result_text(pd_buf *b, const pd_snapshot *s,
 
 	pd_buf_puts(b, indent);
 	pd__put_target(b, &res->target, res->port);
+	pd__put_machine(b, s);
 	pd_buf_puts(b, ": ");
 	if (res->available)
 		pd__put_colored(b, o, "\033[1;32m", _("available"));

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "portdoctor/portdoctor.h"
 #include "wsl/wsl.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

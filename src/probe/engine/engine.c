@@ -249,6 +249,20 @@ static int current_context(char **ret_name, char **ret_host)
 	return r;
 }
 
+int pd__engine_context(char **ret_name, char **ret_host)
+{
+	char *name = NULL, *host = NULL;
+	int r = current_context(&name, &host);
+
+	if (r < 0) {
+		free(name);
+		return r;
+	}
+	*ret_name = name;
+	*ret_host = host;
+	return 0;
+}
+
 /* One request: the whole response in *resp, or a reason in why. */
 static int fetch(const endpoint *ep, const char *path, uint64_t deadline,
                  pd_http_response *resp, char *why, size_t whysize)

@@ -11,6 +11,7 @@
 
 #include "testdata.h"
 
+#include "portdoctor/portdoctor.h"
 #include "wsl/wsl.h"
 
 static pd_wsl_netmode mode_of_file(const char *name)
