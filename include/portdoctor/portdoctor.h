@@ -208,6 +208,7 @@ typedef struct pd_container {
 	char *project; /* com.docker.compose.project, or NULL */
 	char *service; /* com.docker.compose.service, or NULL */
 	char *engine;  /* "docker", "podman", or NULL */
+	char *pod;     /* Podman: the name of its pod, or NULL */
 	pd_container_port *ports;
 	size_t n_ports;
 } pd_container;
@@ -337,7 +338,9 @@ const pd_container *pd_container_publishing(const pd_snapshot *s, pd_proto p,
 /* The command that frees or removes what c publishes, quoted for a POSIX
  * shell: verb "stop" gives "docker stop NAME" or, for a Compose service,
  * "docker compose -p PROJECT stop SERVICE" ("podman" for Podman); verb
- * "rm" gives "docker rm NAME" / "docker compose -p P rm -f S".  Returns
+ * "rm" gives "docker rm NAME" / "docker compose -p P rm -f S"; a Podman
+ * container in a pod gives "podman pod stop POD" / "podman pod rm -f POD"
+ * (the pod's ports are shared by its members).  Returns
  * PD_ERANGE when buf is too small (the text is cut), PD_EINVAL. */
 int pd_container_command(const pd_container *c, const char *verb, char *buf,
                          size_t size);

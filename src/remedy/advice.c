@@ -84,6 +84,11 @@ void pd__plan_other_port(pd_bld *b)
 	pd_remedy *r;
 	uint16_t p = b->o ? b->o->other_port : 0;
 
+	/* Free now, but the range the plan is about to set would make it an
+	 * ephemeral port (65535 was suggested that way). */
+	if (b->windows && p && pd__win_in_new_dynamic(b, p))
+		p = 0;
+
 	r = pd__add_remedy(b, PD_R_USE_OTHER_PORT, false, false, false,
 	                   p ? pd__fmt(b, _("Use port %u instead"), p) :
 	                   pd__fmt(b, _("Use another port")),

@@ -262,6 +262,7 @@ void pd_container_done(pd_container *c)
 	free(c->project);
 	free(c->service);
 	free(c->engine);
+	free(c->pod);
 	free(c->ports);
 	memset(c, 0, sizeof(*c));
 }

@@ -92,6 +92,15 @@ int pd__win_run_capture(const wchar_t *prog, const wchar_t *const *args,
                         unsigned timeout_ms, bool with_stderr, pd_buf *out,
                         DWORD *ret_exit);
 
+/* The full path of a program portdoctor runs, malloc'ed: net, netsh, sc,
+ * wsl and powershell from the system directory only; docker and podman
+ * from the directories of PATH only (never the current directory).  A
+ * build with test hooks takes override, else $PORTDOCTOR_<NAME>, first.
+ * NULL when out of memory or not found; *ret_unknown when name is none of
+ * those (nothing else is ever run). */
+wchar_t *pd__win_program(const char *name, const char *override,
+                         bool *ret_unknown);
+
 /* Interface addresses (GetAdaptersAddresses). */
 int pd__win_addrs(pd_snapshot *snap);
 /* os, os_detail, hostname, elevation and the Windows context fields. */
