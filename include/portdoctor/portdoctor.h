@@ -292,6 +292,9 @@ typedef struct pd_snapshot {
 	int hyperv_present;
 	int wsl_present;
 	int docker_desktop_present;
+	/* networkingMode=mirrored in %UserProfile%\.wslconfig: WSL shares
+	 * Windows' port space and reserves ports no list shows. */
+	int wsl_mirrored;
 } pd_snapshot;
 
 pd_snapshot *pd_snapshot_new(void);
@@ -409,6 +412,7 @@ const char *pd_severity_name(pd_severity s);
 	X(DYNAMIC_RANGE_MISCONFIGURED, "dynamic_range_misconfigured",              \
 	  PD_SEV_WARNING)                                                          \
 	X(TIME_WAIT, "time_wait", PD_SEV_WARNING)                                  \
+	X(WSL_MIRRORED, "wsl_mirrored", PD_SEV_ERROR)                              \
 	X(CONTAINER_CONFLICT, "container_conflict", PD_SEV_WARNING)                \
 	X(EVIDENCE_MISMATCH, "evidence_mismatch", PD_SEV_WARNING)                  \
 	X(COMPOSE_CLASH, "compose_clash", PD_SEV_ERROR)                            \

@@ -326,6 +326,11 @@ static int plan_common(plan *p)
 
 int cmd_doctor(const cli_opts *o)
 {
+	return cmd_doctor_ex(o, NULL);
+}
+
+int cmd_doctor_ex(const cli_opts *o, bool *ret_port_unavailable)
+{
 	pd_render_opts ro = {cli_color(o), o->verbose, false, false};
 	pd_probe_opts po;
 	pd_snapshot *s = NULL;
@@ -374,6 +379,9 @@ int cmd_doctor(const cli_opts *o)
 	}
 	if (ex == EXIT_OK && win_bad)
 		ex = EXIT_UNAVAILABLE;
+	for (i = 0; ret_port_unavailable && i < rep->n_results; i++)
+		if (!rep->results[i].available)
+			*ret_port_unavailable = true;
 	for (i = 0; ex == EXIT_OK && i < n; i++)
 		if (v[i].severity >= PD_SEV_WARNING)
 			ex = EXIT_UNAVAILABLE;

@@ -4,7 +4,8 @@
  *
  * Nothing changes without --apply (kill is itself the request).  Before
  * acting: a remedy portdoctor refuses is refused (exit 2), one that needs
- * root/administrator is refused without it (exit 2, saying how to rerun),
+ * root/administrator is refused without it (exit 2, saying how to rerun;
+ * on Windows portdoctor first offers to run itself again elevated),
  * and unless --yes a person confirms on a terminal; without a terminal and
  * without --yes it refuses (exit 2).  A failed step stops the rest but
  * the steps that put back what the remedy changed ("always": net start
@@ -56,7 +57,7 @@ static bool confirm(const cli_opts *o, const char *question, int *ret_exit)
 		return false;
 	}
 	fflush(stdout);
-	fprintf(stderr, "%s [y/N] ", question);
+	cli_fprintf(stderr, "%s [y/N] ", question);
 	fflush(stderr);
 	if (!fgets(line, sizeof(line), stdin) ||
 	    (line[0] != 'y' && line[0] != 'Y')) {
@@ -67,17 +68,52 @@ static bool confirm(const cli_opts *o, const char *question, int *ret_exit)
 	return true;
 }
 
-static int refuse_unprivileged(const pd_snapshot *s, const pd_remedy *r,
-                               const char *command)
+/*
+ * A remedy needs an administrator and this run is not elevated.  On a live
+ * Windows machine, portdoctor offers to run again elevated (the UAC
+ * prompt) with the very same arguments, asking first unless --yes; the
+ * elevated run shows its plan and result in a window of its own, which
+ * waits for a key (main.c), and its exit status becomes this run's.
+ * JSON output would land in that other window, so --json only refuses.
+ */
+static int refuse_unprivileged(const cli_opts *o, const pd_snapshot *s,
+                               const pd_remedy *r, const char *command,
+                               bool *ret_relaunched)
 {
-	if (is_windows(s))
-		cli_error(_("%s needs an elevated administrator: nothing was "
-		            "changed; open a terminal with \"Run as administrator\" "
-		            "(or: Start-Process portdoctor -Verb RunAs) and run "
-		            "`portdoctor %s` again"), pd_remedy_name(r->id), command);
-	else
+	char q[256];
+	int ex, code = 0;
+
+	if (!is_windows(s)) {
 		cli_error(_("%s needs root: nothing was changed; run `sudo "
 		            "portdoctor %s`"), pd_remedy_name(r->id), command);
+		return EXIT_USAGE;
+	}
+	if (!o->snapshot_path && !o->json && !cli_relaunched() &&
+	    (o->yes || isatty(0))) {
+		snprintf(q, sizeof(q), _("%s needs administrator rights. Run "
+		                         "portdoctor again as administrator "
+		                         "(Windows asks you to allow it)?"),
+		         pd_remedy_name(r->id));
+		if (!confirm(o, q, &ex))
+			return ex;
+		switch (cli_run_elevated(NULL, &code)) {
+		case 0:
+			*ret_relaunched = true;
+			cli_printf(_("the run as administrator (in its own window) "
+			             "ended with status %d\n"), code);
+			return code;
+		case 1:
+			cli_error(_("administrator rights were not given: nothing was "
+			            "changed"));
+			return EXIT_USAGE;
+		default:
+			break;
+		}
+	}
+	cli_error(_("%s needs an elevated administrator: nothing was changed; "
+	            "run `portdoctor %s` from a terminal opened with \"Run as "
+	            "administrator\", or on a terminal let portdoctor ask to run "
+	            "itself elevated"), pd_remedy_name(r->id), command);
 	return EXIT_USAGE;
 }
 
@@ -289,17 +325,17 @@ static void put_before_after(const pd_result *before, const pd_result *after)
 	size_t i;
 
 	pd_target_format(&before->target, before->port, t, sizeof(t));
-	printf(_("%s: before: %s"), t, before->available ? _("available") :
-	       _("NOT AVAILABLE"));
+	cli_printf(_("%s: before: %s"), t, before->available ? _("available") :
+	           _("NOT AVAILABLE"));
 	for (i = 0; i < before->n_findings; i++)
 		if (before->findings[i].severity == PD_SEV_ERROR)
-			printf(" %s", pd_finding_name(before->findings[i].code));
-	printf(_("; after: %s"), !after ? _("unknown") : after->available ?
-	       _("available") : _("NOT AVAILABLE"));
+			cli_printf(" %s", pd_finding_name(before->findings[i].code));
+	cli_printf(_("; after: %s"), !after ? _("unknown") : after->available ?
+	           _("available") : _("NOT AVAILABLE"));
 	for (i = 0; after && i < after->n_findings; i++)
 		if (after->findings[i].severity == PD_SEV_ERROR)
-			printf(" %s", pd_finding_name(after->findings[i].code));
-	printf("\n");
+			cli_printf(" %s", pd_finding_name(after->findings[i].code));
+	cli_printf("\n");
 }
 
 typedef struct fixrun {
@@ -312,6 +348,7 @@ typedef struct fixrun {
 	int *chosen; /* per plan: first remedy to apply, -1 none */
 	pd_outcome *out;
 	pd_buf *logs;
+	bool relaunched; /* ran again elevated: its status is the answer */
 } fixrun;
 
 static void fixrun_done(fixrun *f)
@@ -439,7 +476,8 @@ static int choose(const cli_opts *o, fixrun *f, const char *command,
 				return EXIT_USAGE;
 			}
 			if (r->needs_root && !f->s->privileged)
-				return refuse_unprivileged(f->s, r, command);
+				return refuse_unprivileged(o, f->s, r, command,
+				                           &f->relaunched);
 			if (!r->with_next)
 				break;
 		}
@@ -471,8 +509,8 @@ static int apply_all(const cli_opts *o, fixrun *f, const char *kind)
 
 			f->out[i].remedy = pd_remedy_name(pl->remedies[f->chosen[i]].id);
 			if (!o->json)
-				printf(_("applying %s: %s\n"), pd_remedy_name(rm->id),
-				       rm->title);
+				cli_printf(_("applying %s: %s\n"), pd_remedy_name(rm->id),
+				           rm->title);
 			/* A holder that was ended may take a moment to let go. */
 			if (rm->id == PD_R_STOP_PROCESS || rm->id == PD_R_STOP_UNIT ||
 			    rm->id == PD_R_STOP_CONTAINER ||
@@ -485,8 +523,8 @@ static int apply_all(const cli_opts *o, fixrun *f, const char *kind)
 				break;
 			}
 			if (rm->needs_reboot && !o->json)
-				printf(_("a reboot is needed for %s to take full effect\n"),
-				       pd_remedy_name(rm->id));
+				cli_printf(_("a reboot is needed for %s to take full effect\n"),
+				           pd_remedy_name(rm->id));
 			if (!rm->with_next)
 				break;
 		}
@@ -605,12 +643,12 @@ static int run_fix(const cli_opts *o, bool kill)
 		goto out;
 	}
 	ex = choose(o, &f, kill ? "kill" : "fix", &any);
-	if (ex)
+	if (ex || f.relaunched)
 		goto out;
 	if (!any) {
 		if (!o->json)
-			printf(kill ? _("nothing to end\n") :
-			       _("nothing portdoctor can apply\n"));
+			cli_printf(kill ? _("nothing to end\n") :
+			           _("nothing portdoctor can apply\n"));
 		ex = any_unavailable ? EXIT_UNAVAILABLE : EXIT_OK;
 		if (o->json) {
 			r = pd_render_plans_json(kind, (const pd_plan **)f.plans,
@@ -739,8 +777,8 @@ int cmd_reserve(const cli_opts *o)
 			                         NULL, &text);
 			ex = emit(r, text);
 		} else {
-			printf(o->remove ? _("not reserved: nothing to do\n") :
-			       _("already reserved: nothing to do\n"));
+			cli_printf(o->remove ? _("not reserved: nothing to do\n") :
+			           _("already reserved: nothing to do\n"));
 		}
 		goto out;
 	}
@@ -759,7 +797,10 @@ int cmd_reserve(const cli_opts *o)
 		goto out;
 	}
 	if (pl->remedies[0].needs_root && !s->privileged) {
-		ex = refuse_unprivileged(s, &pl->remedies[0], "reserve");
+		bool relaunched = false;
+
+		ex = refuse_unprivileged(o, s, &pl->remedies[0], "reserve",
+		                         &relaunched);
 		goto out;
 	}
 	if (!confirm(o, o->remove ? _("Release these ports?") :
@@ -791,8 +832,8 @@ int cmd_reserve(const cli_opts *o)
 			free(list);
 		}
 		if (!o->json && now.data)
-			printf(_("reserved now: %s\n"), *now.data ? now.data :
-			       _("none"));
+			cli_printf(_("reserved now: %s\n"), *now.data ? now.data :
+			           _("none"));
 		pd_buf_done(&now);
 	}
 	if (o->json) {

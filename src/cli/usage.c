@@ -115,9 +115,10 @@ void cli_usage(const char *command, bool to_stderr)
 	FILE *f = to_stderr ? stderr : stdout;
 
 	(void)command;
-	fputs(_(synopsis), f);
+	cli_fprintf(f, "%s", _(synopsis));
 	if (!to_stderr)
-		fputs(_(details), f);
+		cli_fprintf(f, "%s", _(details));
 	else
-		fputs(_("Try 'portdoctor --help' for more information.\n"), f);
+		cli_fprintf(f, "%s",
+		            _("Try 'portdoctor --help' for more information.\n"));
 }

@@ -145,8 +145,9 @@ static char *refusal_for(pd_bld *b, const pd_process *p)
 		                    "what runs it instead"), p->pid, n);
 	if (b->windows && p->pid == 4)
 		return pd__fmt(b, _("PID 4 (System) holds it: that is the kernel "
-		                    "(http.sys); stop the service that registered the "
-		                    "URL instead"));
+		                    "(http.sys for a registered URL, SMB on 445, "
+		                    "NetBIOS on 139); stop the service behind it "
+		                    "instead"));
 	if (!b->windows && (p->pid == 2 || p->ppid == 2))
 		return pd__fmt(b, _("%s (pid %d) is a kernel thread"), n, p->pid);
 	if (b->o && (p->pid == b->o->self_pid || p->pid == b->o->parent_pid))

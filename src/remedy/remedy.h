@@ -41,6 +41,7 @@
 	X(USE_LOCAL_ADDRESS, "use_local_address")                                  \
 	X(WAIT_TIME_WAIT, "wait_time_wait")                                        \
 	X(FIND_OWNER, "find_owner")                                                \
+	X(SHUTDOWN_WSL_MIRRORED, "shutdown_wsl_mirrored")                          \
 	X(USE_OTHER_PORT, "use_other_port")
 
 typedef enum pd_remedy_id {

@@ -494,6 +494,7 @@ int pd_snapshot_from_json(const char *text, size_t len, char *err,
 		s->hyperv_present = tristate(w, "hyperv_present");
 		s->wsl_present = tristate(w, "wsl_present");
 		s->docker_desktop_present = tristate(w, "docker_desktop_present");
+		s->wsl_mirrored = tristate(w, "wsl_mirrored");
 	}
 	if ((r = read_ranges(&rd, root, "dynamic", &s->dynamic, &s->n_dynamic)) < 0 ||
 	    (r = read_ranges(&rd, root, "reserved", &s->reserved, &s->n_reserved)) < 0 ||

@@ -34,6 +34,7 @@ pd_snapshot *pd_snapshot_new(void)
 	s->hyperv_present = -1;
 	s->wsl_present = -1;
 	s->docker_desktop_present = -1;
+	s->wsl_mirrored = -1;
 	s->engine_status = -1;
 	return s;
 }

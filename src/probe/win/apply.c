@@ -82,6 +82,26 @@ static bool valid_utf8(const unsigned char *s, size_t n)
 	return true;
 }
 
+/* The system's OEM code page, the one net.exe and netsh.exe write in.
+ * Not CP_OEMCP: portdoctor.exe's manifest (activeCodePage UTF-8, see
+ * src/cli/portdoctor.manifest) makes this process's ANSI and OEM code
+ * pages both 65001, while the children, which have no such manifest,
+ * keep the system locale's (checked under Wine: GetOEMCP() 65001, the
+ * system default 437 or 850).  LOCALE_IDEFAULTCODEPAGE is that locale's
+ * OEM code page
+ * (https://learn.microsoft.com/en-us/windows/win32/intl/locale-idefault-constants). */
+static UINT system_oem_cp(void)
+{
+	DWORD cp = 0;
+
+	if (GetLocaleInfoW(LOCALE_SYSTEM_DEFAULT,
+	                   LOCALE_IDEFAULTCODEPAGE | LOCALE_RETURN_NUMBER,
+	                   (LPWSTR)(void *)&cp, sizeof(cp) / sizeof(WCHAR)) &&
+	    cp > 0 && cp != CP_UTF8)
+		return (UINT)cp;
+	return CP_OEMCP;
+}
+
 /* A child's output as UTF-8 for the report, CRs dropped.  net.exe and
  * netsh.exe write bytes in the OEM code page (CP850 for French, CP936
  * for Chinese...), which is neither UTF-8 nor what a JSON report may
@@ -104,10 +124,12 @@ static void decode_output(const char *s, size_t n, pd_buf *log)
 			u = pd__win_utf8(w[0] == 0xfeff ? w + 1 : w, -1);
 		}
 	} else if (!valid_utf8((const unsigned char *)s, n)) {
+		UINT cp = system_oem_cp();
+
 		wn = n <= 0x7fffffff ?
-		     MultiByteToWideChar(CP_OEMCP, 0, s, (int)n, NULL, 0) : 0;
+		     MultiByteToWideChar(cp, 0, s, (int)n, NULL, 0) : 0;
 		w = wn > 0 ? pd__reallocarray(NULL, (size_t)wn, sizeof(*w)) : NULL;
-		if (w && MultiByteToWideChar(CP_OEMCP, 0, s, (int)n, w, wn) == wn)
+		if (w && MultiByteToWideChar(cp, 0, s, (int)n, w, wn) == wn)
 			u = pd__win_utf8(w, wn);
 	}
 	if (u) {

@@ -67,6 +67,8 @@ int pd__win_procs_load(pd_win_procs *ps);
 void pd__win_procs_done(pd_win_procs *ps);
 /* True when a process with this image name (ASCII, any case) runs. */
 bool pd__win_procs_has_name(const pd_win_procs *ps, const char *name);
+/* True when pid was in the process list. */
+bool pd__win_procs_known(const pd_win_procs *ps, DWORD pid);
 /* Adds pid to snap->procs once, with what can be read about it. */
 int pd__win_procs_add(pd_win_procs *ps, pd_snapshot *snap, DWORD pid);
 

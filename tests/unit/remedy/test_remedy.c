@@ -487,10 +487,20 @@ static void test_windows_udp_and_default(void **state)
 static void test_windows_http_sys_and_portproxy(void **state)
 {
 	pd_snapshot *s = fx_windows(49152);
+	pd_http_registration h;
 	pd_plan *p;
 
 	(void)state;
 	held(s, PD_PROTO_TCP, 80, 4, "System");
+	/* PID 4 with no URL on the port is the kernel, not http.sys: it is
+	 * never ended, so another port is all there is. */
+	p = plan_for(s, "80", &no_opts, false);
+	assert_string_equal(ids(p), "use_other_port");
+	pd_plan_free(p);
+	memset(&h, 0, sizeof(h));
+	h.url = (char *)"HTTP://+:80/WSMAN/";
+	h.port = 80;
+	assert_int_equal(pd_snapshot_add_http(s, &h), 0);
 	p = plan_for(s, "80", &no_opts, false);
 	assert_string_equal(ids(p), "stop_http_sys_user use_other_port");
 	pd_plan_free(p);
