@@ -248,7 +248,7 @@ int cli_docker_config_plan(const char *dir, bool install)
 	int r = edit_plan(dir, install, false, &e);
 
 	if (r == 0 && e.changed && e.exists)
-		printf(_("  backup: %s.portdoctor-backup\n"), e.cfg);
+		cli_printf(_("  backup: %s.portdoctor-backup\n"), e.cfg);
 	edit_done(&e);
 	return r;
 }

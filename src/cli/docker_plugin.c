@@ -174,18 +174,18 @@ static int plan_and_apply(const cli_opts *o, bool install)
 		return EXIT_USAGE;
 	}
 	want_link = install ? st == 0 : st == 1;
-	printf(install ? _("docker-plugin install: the plan\n") :
+	cli_printf(install ? _("docker-plugin install: the plan\n") :
 	       _("docker-plugin remove: the plan\n"));
 	if (want_link)
-		printf(install ? LINK_PLAN : _("  remove %s\n"), path, self);
+		cli_printf(install ? LINK_PLAN : _("  remove %s\n"), path, self);
 	else
-		printf(install ? _("  %s is in place already\n") :
+		cli_printf(install ? _("  %s is in place already\n") :
 		       _("  %s is not there: nothing to remove\n"), path);
 	if ((install && o->hooks) || !install)
 		if (cli_docker_config_plan(dir, install) < 0)
 			return EXIT_USAGE;
 	if (!o->apply) {
-		printf(_("Nothing was changed: add --apply to do it.\n"));
+		cli_printf(_("Nothing was changed: add --apply to do it.\n"));
 		return EXIT_OK;
 	}
 	if (want_link && install) {
@@ -210,7 +210,7 @@ static int plan_and_apply(const cli_opts *o, bool install)
 		cli_error("%s: %s", path, strerror(errno));
 		return EXIT_PROBE;
 	}
-	printf(_("Done.\n"));
+	cli_printf(_("Done.\n"));
 	return ex;
 }
 

@@ -223,7 +223,7 @@ static void note_restore(const cli_opts *o, const pd_step *st, int rc,
 	if (rc >= 0) {
 		oc->n_restored++;
 		if (!o->json)
-			printf(_("restored: %s: done\n"), st->text);
+			cli_printf(_("restored: %s: done\n"), st->text);
 		return;
 	}
 	if (pd_step_command(st, &cmd) < 0)
