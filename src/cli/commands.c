@@ -288,11 +288,15 @@ int cmd_ranges(const cli_opts *o)
 		pd_snapshot_free(s);
 		return EXIT_PROBE;
 	}
-	/* Render first: the order in which emit()'s arguments are evaluated
-	 * is unspecified, and text must be set before it is read. */
-	r = o->json ? pd_render_ranges_json(s, v, n, &text) :
-	    pd_render_ranges_text(s, v, n, &ro, &text);
-	ex = emit(r, text);
+	ex = cli_picture(o, s, NULL);
+	if (ex == EXIT_OK) {
+		/* Render first: the order in which emit()'s arguments are
+		 * evaluated is unspecified, and text must be set before it is
+		 * read. */
+		r = o->json ? pd_render_ranges_json(s, v, n, &text) :
+		    pd_render_ranges_text(s, v, n, &ro, &text);
+		ex = emit(r, text);
+	}
 	for (i = 0; ex == EXIT_OK && i < n; i++)
 		if (v[i].severity >= PD_SEV_WARNING)
 			ex = EXIT_UNAVAILABLE;
@@ -321,6 +325,11 @@ static int plan_common(plan *p)
 }
 
 int cmd_doctor(const cli_opts *o)
+{
+	return cmd_doctor_ex(o, NULL);
+}
+
+int cmd_doctor_ex(const cli_opts *o, bool *ret_port_unavailable)
 {
 	pd_render_opts ro = {cli_color(o), o->verbose, false, false};
 	pd_probe_opts po;
@@ -357,6 +366,9 @@ int cmd_doctor(const cli_opts *o)
 		cli_error(_("out of memory"));
 		goto out;
 	}
+	ex = cli_picture(o, s, rep);
+	if (ex)
+		goto out;
 	r = o->json ? pd_render_doctor_json(rep, v, n, &text) :
 	    pd_render_doctor_text(rep, v, n, &ro, &text);
 	if (w.active) {
@@ -367,6 +379,9 @@ int cmd_doctor(const cli_opts *o)
 	}
 	if (ex == EXIT_OK && win_bad)
 		ex = EXIT_UNAVAILABLE;
+	for (i = 0; ret_port_unavailable && i < rep->n_results; i++)
+		if (!rep->results[i].available)
+			*ret_port_unavailable = true;
 	for (i = 0; ex == EXIT_OK && i < n; i++)
 		if (v[i].severity >= PD_SEV_WARNING)
 			ex = EXIT_UNAVAILABLE;

@@ -56,8 +56,18 @@ static int read_input(const cli_opts *o, char **ret, size_t *ret_len)
 		return EXIT_OK;
 	}
 	if (!o->input_path && isatty(0))
-		fprintf(stderr, _("portdoctor: paste the error text, then press "
-		                  "Ctrl-D (Ctrl-Z Enter on Windows)\n"));
+		cli_fprintf(stderr, _("portdoctor: paste the error text, then press "
+		                      "Ctrl-D (Ctrl-Z Enter on Windows)\n"));
+	/* A Windows console hands bytes over in its code page: read it as
+	 * UTF-16 instead, so a pasted Chinese message stays itself. */
+	r = o->input_path ? 0 : cli_console_read(PD_ERRMSG_MAX_INPUT, ret,
+	                                         ret_len);
+	if (r > 0)
+		return EXIT_OK;
+	if (r < 0) {
+		cli_error(_("the text could not be read from the console"));
+		return EXIT_USAGE;
+	}
 	r = pd_probe_read_file(o->input_path ? o->input_path : "-",
 	                       PD_ERRMSG_MAX_INPUT, err, sizeof(err), ret, ret_len);
 	if (r < 0) {
@@ -93,9 +103,9 @@ static int plan_guesses(const pd_snapshot *s, pd_explain *x, plan *p, pd_verdict
 
 /* Check every endpoint that has a port, in one probe; errors without one
  * are checked through plan_guesses(). */
+#ifndef _WIN32
 /* Inside WSL, with the Windows host reachable: t joins wp, the plan for
  * the Windows host, and *ret_slot says where; false outside WSL. */
-#ifndef _WIN32 /* used only where WSL can be (check_endpoints) */
 static bool wsl_windows_target(cli_wsl *w, const pd_target *t, plan *wp,
                                size_t *ret_slot)
 {

@@ -11,10 +11,11 @@
 /* TRANSLATORS: translate "usage:" only; the commands and options stay
  * as they are, aligned as they are. */
 static const char synopsis[] = N_(
-	"usage: portdoctor [doctor] [--json] [--snapshot FILE]\n"
+	"usage: portdoctor [doctor] [--json] [--picture] [--snapshot FILE]\n"
 	"       portdoctor check TARGET... [--json] [-v] [--snapshot FILE]\n"
 	"       portdoctor list [--tcp] [--udp] [--json] [-v] [--snapshot FILE]\n"
-	"       portdoctor ranges [--json] [--snapshot FILE | --from-netsh FILE...]\n"
+	"       portdoctor ranges [--json] [--picture]\n"
+	"                  [--snapshot FILE | --from-netsh FILE...]\n"
 	"       portdoctor snapshot [-o FILE] [TARGET...]\n"
 	"       portdoctor explain [TEXT... | -f FILE] [--offline] [--json] [-v]\n"
 	"       portdoctor compose [-f FILE]... [--profile NAME]... [--env-file FILE]\n"
@@ -28,6 +29,8 @@ static const char synopsis[] = N_(
 	"       portdoctor kill TARGET [--signal SIG] [--yes] [--json]\n"
 	"       portdoctor watch TARGET... [--interval SECONDS]\n"
 	"                  [--until-free | --until-taken] [--json]\n"
+	"       portdoctor docker-plugin install|remove [--hooks] [--apply]\n"
+	"       portdoctor PORT | TARGET...   (check)   portdoctor 'ERROR TEXT'   (explain)\n"
 	"       portdoctor --version | --help\n");
 
 /* TRANSLATORS: command names, option names, TARGET forms and values
@@ -62,6 +65,8 @@ static const char details[] = N_(
 	"             never PID 1, kernel threads or critical services)\n"
 	"  watch      a timestamped line whenever a target is taken, released,\n"
 	"             reserved, or the dynamic range changes\n"
+	"  docker-plugin  install or remove `docker portdoctor` (a link in\n"
+	"             ~/.docker/cli-plugins; --hooks: Docker's error hooks)\n"
 	"\n"
 	"TARGET: 8080  8080/udp  3000-3010  127.0.0.1:8080  [::1]:8080\n"
 	"        0.0.0.0:53/udp  localhost:3000  :8080\n"
@@ -94,6 +99,8 @@ static const char details[] = N_(
 	"  --signal SIG       kill: TERM (default), INT, HUP, KILL, ...\n"
 	"  --interval SECONDS watch: how often to look (default 1)\n"
 	"  --until-free, --until-taken   watch: exit 0 on that change\n"
+	"  --picture          ranges, doctor: draw the port space also off a terminal\n"
+	"  --hooks            docker-plugin install: turn on Docker's error hooks\n"
 	"  -v, --verbose      every owner detail and every socket\n"
 	"  --no-engine        do not ask Docker or Podman which container holds\n"
 	"                     a port (DOCKER_HOST, docker context, usual sockets)\n"
@@ -116,9 +123,10 @@ void cli_usage(const char *command, bool to_stderr)
 	FILE *f = to_stderr ? stderr : stdout;
 
 	(void)command;
-	fputs(_(synopsis), f);
+	cli_fprintf(f, "%s", _(synopsis));
 	if (!to_stderr)
-		fputs(_(details), f);
+		cli_fprintf(f, "%s", _(details));
 	else
-		fputs(_("Try 'portdoctor --help' for more information.\n"), f);
+		cli_fprintf(f, "%s",
+		            _("Try 'portdoctor --help' for more information.\n"));
 }

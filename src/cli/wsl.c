@@ -399,7 +399,7 @@ int cli_wsl_apply(const cli_opts *o, cli_wsl *w, const plan *p)
 	argv[k++] = (char *)"--apply";
 	argv[k++] = (char *)"--yes";
 	if (!o->json)
-		printf(_("Running portdoctor.exe fix --apply on the Windows host; "
+		cli_printf(_("Running portdoctor.exe fix --apply on the Windows host; "
 		         "approve the administrator (UAC) prompt on the Windows "
 		         "desktop.\n"));
 	fflush(stdout);
@@ -425,11 +425,11 @@ int cli_wsl_apply(const cli_opts *o, cli_wsl *w, const plan *p)
 		all = false;
 	}
 	if (!o->json)
-		printf(all ? _("After: available on the Windows host.\n") :
+		cli_printf(all ? _("After: available on the Windows host.\n") :
 		       _("After: still NOT AVAILABLE on the Windows host (or it "
 		         "could not be asked); `portdoctor check` shows why.\n"));
 	else
-		printf("{\"wsl\": {\"windows_exit_status\": %d, "
+		cli_printf("{\"wsl\": {\"windows_exit_status\": %d, "
 		       "\"available_after\": %s}}\n", status, all ? "true" : "false");
 	pd_report_free(rep);
 	cli_wsl_done(&after);

@@ -232,6 +232,18 @@ static void put_hint(pd_buf *b, const pd_snapshot *s, const pd_finding *f,
 			pd__put_safe(b, p->service, 128);
 			pd_buf_puts(b, _(", or use another port\n"));
 			return;
+		} else if (p && p->pid == 4 && s->os &&
+		           strcmp(s->os, "windows") == 0) {
+			/* The kernel is never ended: say what to turn off. */
+			if (port == 445)
+				h = _("stop file sharing (as administrator: net stop "
+				      "LanmanServer), or use another port");
+			else if (port == 139)
+				h = _("turn off NetBIOS over TCP/IP on the adapter (its "
+				      "IPv4 settings, WINS tab), or use another port");
+			else
+				h = _("see whether http.sys serves it: netsh http show "
+				      "servicestate; or use another port");
 		} else if (p) {
 			snprintf(tmp, sizeof(tmp),
 			         _("stop the process: `portdoctor kill %u` (pid %d; "
@@ -274,6 +286,12 @@ static void put_hint(pd_buf *b, const pd_snapshot *s, const pd_finding *f,
 		           "winnat`, reserve the port, `net start winnat` (and the "
 		           "dynamic range reset when it starts below 49152)"), port);
 		h = tmp;
+		break;
+	case PD_F_WSL_MIRRORED:
+		h = _("`wsl --shutdown` (it stops every WSL distribution; WSL "
+		      "takes ports again when it next starts), or switch WSL to NAT: "
+		      "networkingMode=nat under [wsl2] in %UserProfile%\\.wslconfig, "
+		      "then `wsl --shutdown`; or use another port");
 		break;
 	case PD_F_DYNAMIC_RANGE_MISCONFIGURED:
 		h = _("as administrator: netsh int ipv4 set dynamic tcp start=49152 "

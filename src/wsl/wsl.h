@@ -2,7 +2,8 @@
  * src/wsl/: what WSL is around this Linux system, read from text: the
  * kernel's release string, /proc/mounts, /etc/wsl.conf, the Windows
  * user's .wslconfig and `wslinfo --networking-mode`.  Pure: the probe
- * (src/probe/linux/wsl.c) fetches the bytes.  May include: src/core.
+ * (src/probe/linux/wsl.c, and src/probe/win/system.c for .wslconfig)
+ * fetches the bytes.  May include: src/core, include/portdoctor.
  * Included by: src/probe, src/cli.
  *
  * Why it matters: Docker Desktop publishes a port typed in a WSL terminal
@@ -75,5 +76,20 @@ bool pd_wsl_drive_mount(const char *text, size_t len, char *out,
  * ("/mnt"); false when the path has no drive letter or does not fit. */
 bool pd_wsl_windows_path(const char *winpath, const char *mount_root,
                          char *out, size_t outsize);
+
+/*
+ * The networking mode %UserProfile%\.wslconfig sets, as WSL on Windows
+ * reads it (wslconfig.c): networkingMode of [wsl2], else of
+ * [experimental] (where WSL 2.0 read it), else NAT, the default; an empty
+ * value is the default too.  text[0..len) is never read past len; a
+ * UTF-8 byte order mark is skipped.  In mirrored mode WSL shares Windows'
+ * port space and reserves ports no list shows (microsoft/WSL#40169,
+ * #12228).  0 with *ret_mode (never PD_WSL_NET_UNKNOWN), or PD_EINVAL
+ * (NULL arguments) or PD_ETOOBIG (len > PD_WSLCONFIG_MAX_INPUT); *ret_mode
+ * is then untouched.
+ */
+#define PD_WSLCONFIG_MAX_INPUT (1024u * 1024u)
+int pd_wslconfig_netmode(const char *text, size_t len,
+                         pd_wsl_netmode *ret_mode);
 
 #endif
