@@ -13,6 +13,7 @@ const cli_option cli_options[] = {
 	{"--version", "-V", CLI_V_NONE, NULL, "the version"},
 	{"--color", NULL, CLI_V_WHEN, NULL, "colour: auto, always, never"},
 	{"--no-color", NULL, CLI_V_NONE, NULL, "no colour"},
+	{"--lang", NULL, CLI_V_TEXT, NULL, "messages: zh_CN or en"},
 	{"--snapshot", NULL, CLI_V_FILE, NULL, "a recorded snapshot"},
 	{"--no-engine", NULL, CLI_V_NONE, NULL, "do not ask Docker or Podman"},
 	{"--windows-exe", NULL, CLI_V_FILE, NULL, "the Windows portdoctor.exe (WSL)"},
