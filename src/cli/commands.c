@@ -166,6 +166,7 @@ int cmd_check(const cli_opts *o)
 	if (ex)
 		return ex;
 	plan_probe_opts(&p, o, &po);
+	po.minimal = true;
 	ex = acquire(o, &po, &s);
 	if (ex)
 		goto out;

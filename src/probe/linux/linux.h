@@ -53,11 +53,15 @@ bool pd__port_of_interest(const pd_probe_opts *opts, pd_proto proto,
 bool pd__listeners_want(const pd_probe_opts *opts, pd_proto proto);
 
 /* Collects the sockets of one family (PD_FAMILY_V4/V6) and proto that opts
- * asks for, through sock_diag.  On failure nothing was added (the dump is
- * staged and committed at the end) and detail says why, so the caller can
- * fall back to /proc. */
+ * asks for, through sock_diag; for TCP, PD_FAMILY_ANY collects both
+ * families in one dump (IPv4 first, as two dumps would add them).
+ * listen_only: TCP sockets on the ports of interest only when they listen
+ * (the kernel then skips its established hash).  On failure nothing was
+ * added (the dump is staged and committed at the end) and detail says
+ * why, so the caller can fall back (to one family at a time, or /proc). */
 int pd__linux_sockets_netlink(pd_snapshot *s, const pd_probe_opts *opts,
-                              pd_family family, pd_proto proto, char *detail,
+                              pd_family family, pd_proto proto,
+                              bool listen_only, char *detail,
                               size_t detail_size);
 
 /* One reply datagram buf[0..len) of dump number 'dump' (0 or 1) of the

@@ -366,26 +366,17 @@ static int bind_errno_to_pd(int e)
 	}
 }
 
-int pd_probe_bind_test(const pd_endpoint *ep, pd_bind_result *ret)
+/* One bind of ep's address and port, as a server makes it: SO_REUSEADDR
+ * when reuse, then listen() when listen_too.  The errno of the first
+ * call that failed, 0 when all succeeded. */
+static int bind_once(const pd_endpoint *ep, bool v6only, bool reuse,
+                     bool listen_too)
 {
 	struct sockaddr_storage ss;
 	socklen_t sslen;
-	pd_bind_result b;
-	int fd = -1, one = 1, v6only, af, e = 0;
+	int fd, one = 1, v6, af, e = 0;
 
-	if (!ep || !ret || (ep->proto != PD_PROTO_TCP && ep->proto != PD_PROTO_UDP) ||
-	    (ep->addr.family != PD_FAMILY_V4 && ep->addr.family != PD_FAMILY_V6))
-		return PD_EINVAL;
-	memset(&b, 0, sizeof(b));
-	b.proto = ep->proto;
-	b.addr = ep->addr;
-	b.port = ep->port;
 	af = ep->addr.family == PD_FAMILY_V6 ? AF_INET6 : AF_INET;
-	b.v6only = af == AF_INET6 && ep->v6only;
-	/* What servers do: Go (docker-proxy), Node and nginx set SO_REUSEADDR
-	 * on TCP listeners, which lets them bind over TIME_WAIT; a plain UDP
-	 * bind does not set it. */
-	b.reuseaddr = ep->proto == PD_PROTO_TCP;
 	memset(&ss, 0, sizeof(ss));
 	if (af == AF_INET) {
 		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
@@ -405,20 +396,18 @@ int pd_probe_bind_test(const pd_endpoint *ep, pd_bind_result *ret)
 	}
 	fd = socket(af, (ep->proto == PD_PROTO_TCP ? SOCK_STREAM : SOCK_DGRAM) |
 	                    SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		e = errno;
-		goto out;
-	}
-	if (b.reuseaddr &&
+	if (fd < 0)
+		return errno;
+	if (reuse &&
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0) {
 		e = errno;
 		goto out;
 	}
 	/* Set both ways: the default comes from net.ipv6.bindv6only, and the
 	 * test must not depend on it. */
-	v6only = b.v6only;
-	if (af == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only,
-	                                 sizeof(v6only)) < 0) {
+	v6 = v6only;
+	if (af == AF_INET6 &&
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6, sizeof(v6)) < 0) {
 		e = errno;
 		goto out;
 	}
@@ -428,16 +417,93 @@ int pd_probe_bind_test(const pd_endpoint *ep, pd_bind_result *ret)
 	}
 	/* With SO_REUSEADDR the conflict with another listener may only show
 	 * at listen(). */
-	if (ep->proto == PD_PROTO_TCP && listen(fd, 1) < 0)
+	if (listen_too && listen(fd, 1) < 0)
 		e = errno;
 out:
-	if (fd >= 0)
-		close(fd);
+	close(fd);
+	return e;
+}
+
+int pd_probe_bind_test(const pd_endpoint *ep, pd_bind_result *ret)
+{
+	pd_bind_result b;
+	int e;
+
+	if (!ep || !ret || (ep->proto != PD_PROTO_TCP && ep->proto != PD_PROTO_UDP) ||
+	    (ep->addr.family != PD_FAMILY_V4 && ep->addr.family != PD_FAMILY_V6))
+		return PD_EINVAL;
+	memset(&b, 0, sizeof(b));
+	b.proto = ep->proto;
+	b.addr = ep->addr;
+	b.port = ep->port;
+	b.v6only = ep->addr.family == PD_FAMILY_V6 && ep->v6only;
+	/* What servers do: Go (docker-proxy), Node and nginx set SO_REUSEADDR
+	 * on TCP listeners, which lets them bind over TIME_WAIT; a plain UDP
+	 * bind does not set it. */
+	b.reuseaddr = ep->proto == PD_PROTO_TCP;
+	e = bind_once(ep, b.v6only, b.reuseaddr, ep->proto == PD_PROTO_TCP);
 	b.err = e ? bind_errno_to_pd(e) : 0;
 	b.os_code = e;
 	b.os_name = e ? (char *)pd__errno_name(e) : NULL;
 	*ret = b;
 	return 0;
+}
+
+/* Whether a TCP socket that does not listen may hold one of the ports of
+ * interest, so that `check` must ask the kernel for every state.  A bind
+ * without SO_REUSEADDR conflicts with every socket the kernel keeps in
+ * the port's bind bucket whose address overlaps: listeners, connected and
+ * accepted sockets, bound-only ones and TIME_WAIT (net/ipv4/
+ * inet_connection_sock.c, inet_bind_conflict: only two SO_REUSEADDR
+ * sockets, neither listening, share a port).  When it succeeds on every
+ * bind endpoint, no socket overlapping them is on the port, in any state:
+ * the listeners (none either) are all the diagnosis could use.  One
+ * bind() per endpoint, against a walk of the whole established hash.  A
+ * listener on the endpoint makes the test fail too, and then nothing
+ * short of that walk tells whether connections or TIME_WAITs share the
+ * port.  EAFNOSUPPORT (no IPv6) says nothing is there; any other error
+ * (EACCES below ip_unprivileged_port_start, EADDRNOTAVAIL) tells
+ * nothing, so every state is asked for. */
+static int tcp_others_possible(const pd_probe_opts *opts, bool *ret)
+{
+	unsigned char *covered = NULL;
+	size_t i;
+	unsigned p;
+	int e, r = 0;
+
+	*ret = true;
+	if (!opts->minimal || !opts->n_binds)
+		return 0;
+	covered = calloc(1, 65536 / 8);
+	if (!covered)
+		return PD_ENOMEM;
+	for (i = 0; i < opts->n_binds; i++) {
+		const pd_endpoint *ep = &opts->binds[i];
+
+		if (ep->proto != PD_PROTO_TCP)
+			continue;
+		if (ep->addr.family != PD_FAMILY_V4 &&
+		    ep->addr.family != PD_FAMILY_V6)
+			goto out;
+		e = bind_once(ep, ep->addr.family == PD_FAMILY_V6 && ep->v6only,
+		              false, false);
+		if (e != 0 && e != EAFNOSUPPORT)
+			goto out;
+		covered[ep->port / 8] |= (unsigned char)(1u << (ep->port % 8));
+	}
+	for (i = 0; i < opts->n_ports; i++) {
+		const pd_range *rg = &opts->ports[i];
+
+		if (rg->proto != PD_PROTO_TCP && rg->proto != PD_PROTO_NONE)
+			continue;
+		for (p = rg->start; p <= rg->end; p++)
+			if (!(covered[p / 8] & (1u << (p % 8))))
+				goto out;
+	}
+	*ret = false;
+out:
+	free(covered);
+	return r;
 }
 
 /* ---------------------------------------------------------- collect */
@@ -464,54 +530,82 @@ static bool pair_wanted(const pd_probe_opts *opts, pd_family fam, pd_proto proto
 	return false;
 }
 
+/* The sockets of one family and protocol, through netlink or else
+ * /proc/net; *any_failed / *all_failed as collect_sockets says. */
+static int collect_pair(pd_snapshot *s, const pd_probe_opts *opts,
+                        pd_family fam, pd_proto proto, bool listen_only,
+                        bool *any_failed, bool *all_failed)
+{
+	const char *what = proto == PD_PROTO_TCP
+	                       ? (fam == PD_FAMILY_V4 ? "tcp" : "tcp6")
+	                       : (fam == PD_FAMILY_V4 ? "udp" : "udp6");
+	char detail[160] = "";
+	int r;
+
+	r = pd__linux_sockets_netlink(s, opts, fam, proto, listen_only, detail,
+	                              sizeof(detail));
+	if (r == PD_ENOMEM)
+		return r;
+	if (r == 0) {
+		if (pair_wanted(opts, fam, proto))
+			*all_failed = false;
+		return 0;
+	}
+	r = note(s, "netlink_failed",
+	         "sock_diag %s: %s; read /proc/net/%s instead (no "
+	         "v6only, cgroup, device or bound-only sockets)",
+	         what, detail, what);
+	if (r < 0)
+		return r;
+	r = pd__linux_sockets_proc(s, opts, fam, proto);
+	if (r == PD_ENOMEM)
+		return r;
+	if (r < 0) {
+		*any_failed = true;
+		return note(s, "sockets_unreadable", "/proc/net/%s: %s", what,
+		            pd_err_name(r));
+	}
+	*all_failed = false;
+	return 0;
+}
+
 /* Sockets of every family/proto; each falls back to /proc on its own.
+ * TCP of both families comes from one dump when both are wanted (the
+ * kernel walks its tables once); if that fails, one family at a time.
  * *ret_all_failed: every pair asked for failed (pairs nobody asked for
  * neither succeed nor fail), so `check 80` with tcp unreadable is an
  * error, not a list that merely shows no socket. */
 static int collect_sockets(pd_snapshot *s, const pd_probe_opts *opts,
-                           bool *ret_any_failed, bool *ret_all_failed)
+                           bool listen_only, bool *ret_any_failed,
+                           bool *ret_all_failed)
 {
 	static const pd_family fams[2] = {PD_FAMILY_V4, PD_FAMILY_V6};
-	static const pd_proto protos[2] = {PD_PROTO_TCP, PD_PROTO_UDP};
 	char detail[160];
-	bool any = false, all = true;
-	int i, j, r;
+	bool any = false, all = true, tcp_done = false;
+	int i, r;
 
-	for (i = 0; i < 2; i++)
-		for (j = 0; j < 2; j++) {
-			const char *what = protos[j] == PD_PROTO_TCP
-			                       ? (fams[i] == PD_FAMILY_V4 ? "tcp" : "tcp6")
-			                       : (fams[i] == PD_FAMILY_V4 ? "udp" : "udp6");
-
-			detail[0] = '\0';
-			r = pd__linux_sockets_netlink(s, opts, fams[i], protos[j],
-			                              detail, sizeof(detail));
-			if (r == PD_ENOMEM)
-				return r;
-			if (r == 0) {
-				if (pair_wanted(opts, fams[i], protos[j]))
-					all = false;
-				continue;
-			}
-			r = note(s, "netlink_failed",
-			         "sock_diag %s: %s; read /proc/net/%s instead (no "
-			         "v6only, cgroup, device or bound-only sockets)",
-			         what, detail, what);
-			if (r < 0)
-				return r;
-			r = pd__linux_sockets_proc(s, opts, fams[i], protos[j]);
-			if (r == PD_ENOMEM)
-				return r;
-			if (r < 0) {
-				any = true;
-				r = note(s, "sockets_unreadable",
-				         "/proc/net/%s: %s", what, pd_err_name(r));
-				if (r < 0)
-					return r;
-				continue;
-			}
+	if (pair_wanted(opts, PD_FAMILY_V4, PD_PROTO_TCP) &&
+	    pair_wanted(opts, PD_FAMILY_V6, PD_PROTO_TCP)) {
+		r = pd__linux_sockets_netlink(s, opts, PD_FAMILY_ANY, PD_PROTO_TCP,
+		                              listen_only, detail, sizeof(detail));
+		if (r == PD_ENOMEM)
+			return r;
+		tcp_done = r == 0;
+		if (tcp_done)
 			all = false;
-		}
+	}
+	for (i = 0; i < 2 && !tcp_done; i++) {
+		r = collect_pair(s, opts, fams[i], PD_PROTO_TCP, listen_only, &any,
+		                 &all);
+		if (r < 0)
+			return r;
+	}
+	for (i = 0; i < 2; i++) {
+		r = collect_pair(s, opts, fams[i], PD_PROTO_UDP, listen_only, &any,
+		                 &all);
+		if (r < 0)
+			return r;
+	}
 	*ret_any_failed = any;
 	*ret_all_failed = all;
 	return 0;
@@ -524,7 +618,7 @@ int pd_probe_collect(const pd_probe_opts *opts, char *err, size_t errsize,
 	pd_snapshot *s = NULL;
 	pd_bind_result b;
 	bool any_failed = false, all_failed = false;
-	bool want_sockets;
+	bool want_sockets, want_addrs, others;
 	size_t i;
 	int r;
 
@@ -543,12 +637,30 @@ int pd_probe_collect(const pd_probe_opts *opts, char *err, size_t errsize,
 	r = read_sysctls(s);
 	if (r < 0)
 		goto out;
-	r = read_addrs(s);
-	if (r < 0)
-		goto out;
+	/* The bind tests first: `check` (minimal) reads the addresses only
+	 * to explain an EADDRNOTAVAIL. */
+	want_addrs = !opts->minimal;
+	for (i = 0; i < opts->n_binds; i++) {
+		r = pd_probe_bind_test(&opts->binds[i], &b);
+		if (r < 0)
+			goto out;
+		r = pd_snapshot_add_bind(s, &b);
+		if (r < 0)
+			goto out;
+		if (b.err == PD_EADDRNOTAVAIL)
+			want_addrs = true;
+	}
+	if (want_addrs) {
+		r = read_addrs(s);
+		if (r < 0)
+			goto out;
+	}
 	want_sockets = opts->n_ports > 0 || opts->listeners;
 	if (want_sockets) {
-		r = collect_sockets(s, opts, &any_failed, &all_failed);
+		r = tcp_others_possible(opts, &others);
+		if (r < 0)
+			goto out;
+		r = collect_sockets(s, opts, !others, &any_failed, &all_failed);
 		if (r < 0)
 			goto out;
 		if (all_failed) {
@@ -572,14 +684,6 @@ int pd_probe_collect(const pd_probe_opts *opts, char *err, size_t errsize,
 	}
 	if (opts->containers) {
 		r = pd__engine_collect(s);
-		if (r < 0)
-			goto out;
-	}
-	for (i = 0; i < opts->n_binds; i++) {
-		r = pd_probe_bind_test(&opts->binds[i], &b);
-		if (r < 0)
-			goto out;
-		r = pd_snapshot_add_bind(s, &b);
 		if (r < 0)
 			goto out;
 	}
