@@ -14,6 +14,10 @@ usage: listen.py READYFILE [options] SPEC...
   --busy           after the sockets listen, the first TCP listener gets
                    one connection closed server side first (TIME_WAIT on
                    its port) and one that stays open (held here)
+  --refill PORT:N  N TCP listeners on 127.0.0.1:PORT.. (fds 3 up), then
+                   the first half closed and N/2 more listeners made on
+                   the ports after them, which take the freed low fds: the
+                   newest sockets sit below the oldest in fd order
   --from PORT:TO   a TCP connection from 127.0.0.1:PORT (bound without
                    SO_REUSEADDR) to the listener 127.0.0.1:TO, held open;
                    nothing listens on PORT
@@ -115,6 +119,20 @@ def connect_from(port, to, held):
     held += [srv, cli, conn]
 
 
+def refill(port, n, held):
+    def listener(p):
+        s = socket.socket()
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("127.0.0.1", p))
+        s.listen(1)
+        return s
+    first = [listener(port + i) for i in range(n)]
+    for s in first[:n // 2]:
+        s.close()
+    held += first[n // 2:]
+    held += [listener(port + n + i) for i in range(n // 2)]
+
+
 def main():
     args = sys.argv[1:]
     if not args:
@@ -126,6 +144,7 @@ def main():
     specs = []
     want_busy = False
     froms = []
+    refills = []
     while args:
         a = args.pop(0)
         if a == "--v6only":
@@ -136,6 +155,9 @@ def main():
             comm = args.pop(0)
         elif a == "--busy":
             want_busy = True
+        elif a == "--refill":
+            port, n = args.pop(0).split(":")
+            refills.append((int(port), int(n)))
         elif a == "--from":
             port, to = args.pop(0).split(":")
             froms.append((int(port), int(to)))
@@ -160,6 +182,8 @@ def main():
         busy(next(h for h in held if h.type == socket.SOCK_STREAM), held)
     for port, to in froms:
         connect_from(port, to, held)
+    for port, n in refills:
+        refill(port, n, held)
     ready(readyfile, os.getpid())
     while True:
         signal.pause()
