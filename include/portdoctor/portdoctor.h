@@ -500,6 +500,12 @@ int pd_render_list_text(const pd_snapshot *s, const pd_render_opts *o,
                         char **ret);
 int pd_render_list_json(const pd_snapshot *s, const pd_render_opts *o,
                         char **ret);
+/* Where a streamed document goes: 0, or a negative PD_E* that stops it. */
+typedef int (*pd_write_fn)(void *ctx, const char *data, size_t len);
+/* The same bytes as pd_render_list_json, handed to fn a socket at a time
+ * (memory stays flat however many sockets); fn's error is returned. */
+int pd_render_list_json_stream(const pd_snapshot *s, const pd_render_opts *o,
+                               pd_write_fn fn, void *ctx);
 int pd_render_ranges_text(const pd_snapshot *s, const pd_verdict *v, size_t n,
                           const pd_render_opts *o, char **ret);
 int pd_render_ranges_json(const pd_snapshot *s, const pd_verdict *v, size_t n,
