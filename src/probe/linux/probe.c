@@ -449,34 +449,41 @@ int pd_probe_bind_test(const pd_endpoint *ep, pd_bind_result *ret)
 	return 0;
 }
 
-/* Whether a TCP socket that does not listen may hold one of the ports of
- * interest, so that `check` must ask the kernel for every state.  A bind
- * without SO_REUSEADDR conflicts with every socket the kernel keeps in
- * the port's bind bucket whose address overlaps: listeners, connected and
- * accepted sockets, bound-only ones and TIME_WAIT (net/ipv4/
- * inet_connection_sock.c, inet_bind_conflict: only two SO_REUSEADDR
- * sockets, neither listening, share a port).  When it succeeds on every
- * bind endpoint, no socket overlapping them is on the port, in any state:
- * the listeners (none either) are all the diagnosis could use.  One
- * bind() per endpoint, against a walk of the whole established hash.  A
- * listener on the endpoint makes the test fail too, and then nothing
- * short of that walk tells whether connections or TIME_WAITs share the
- * port.  EAFNOSUPPORT (no IPv6) says nothing is there; any other error
- * (EACCES below ip_unprivileged_port_start, EADDRNOTAVAIL) tells
- * nothing, so every state is asked for. */
-static int tcp_others_possible(const pd_probe_opts *opts, bool *ret)
+/* The bind test without SO_REUSEADDR of `check` (opts->minimal), which
+ * decides what the kernel is asked for.  Such a bind conflicts with every
+ * socket the kernel keeps in the port's bind bucket whose address
+ * overlaps: listeners, connected and accepted sockets, bound-only ones and
+ * TIME_WAIT (net/ipv4/inet_connection_sock.c, inet_bind_conflict: only two
+ * SO_REUSEADDR sockets, neither listening, share a port).  When it
+ * succeeds on an endpoint, no socket overlapping it is on the port, in
+ * any state.  One bind() per endpoint, against walks of the kernel's
+ * whole established hash (a few ms) and bind hash (more: one bucket per
+ * bound port).  EAFNOSUPPORT (no IPv6) says nothing is there; any other
+ * error (EACCES below ip_unprivileged_port_start, EADDRNOTAVAIL) tells
+ * nothing, and counts as a failure. */
+typedef struct tcp_gate {
+	bool full;     /* not minimal, or a TCP port no bind covers */
+	bool *failed;  /* per opts->binds[i]: the bind test failed */
+	bool any;      /* some failed */
+} tcp_gate;
+
+static int gate_run(const pd_probe_opts *opts, tcp_gate *g)
 {
 	unsigned char *covered = NULL;
 	size_t i;
 	unsigned p;
-	int e, r = 0;
+	int e;
 
-	*ret = true;
+	memset(g, 0, sizeof(*g));
+	g->full = true;
 	if (!opts->minimal || !opts->n_binds)
 		return 0;
 	covered = calloc(1, 65536 / 8);
-	if (!covered)
+	g->failed = calloc(opts->n_binds, sizeof(*g->failed));
+	if (!covered || !g->failed) {
+		free(covered);
 		return PD_ENOMEM;
+	}
 	for (i = 0; i < opts->n_binds; i++) {
 		const pd_endpoint *ep = &opts->binds[i];
 
@@ -487,8 +494,8 @@ static int tcp_others_possible(const pd_probe_opts *opts, bool *ret)
 			goto out;
 		e = bind_once(ep, ep->addr.family == PD_FAMILY_V6 && ep->v6only,
 		              false, false);
-		if (e != 0 && e != EAFNOSUPPORT)
-			goto out;
+		g->failed[i] = e != 0 && e != EAFNOSUPPORT;
+		g->any |= g->failed[i];
 		covered[ep->port / 8] |= (unsigned char)(1u << (ep->port % 8));
 	}
 	for (i = 0; i < opts->n_ports; i++) {
@@ -500,10 +507,57 @@ static int tcp_others_possible(const pd_probe_opts *opts, bool *ret)
 			if (!(covered[p / 8] & (1u << (p % 8))))
 				goto out;
 	}
-	*ret = false;
+	g->full = false;
 out:
 	free(covered);
-	return r;
+	return 0;
+}
+
+/* Whether listener sk takes ep's address, as diagnose reads it
+ * (src/diagnose/endpoint.c, overlaps): a dual-stack "::" covers IPv4. */
+static bool listener_overlaps(const pd_endpoint *ep, const pd_socket *sk)
+{
+	pd_addr mapped;
+	const pd_addr *la = &sk->local;
+
+	if (sk->proto != PD_PROTO_TCP || sk->state != PD_STATE_LISTEN ||
+	    sk->local_port != ep->port)
+		return false;
+	if (la->family == PD_FAMILY_V6 && pd_addr_unmap_v4(la, &mapped))
+		la = &mapped;
+	if (la->family == ep->addr.family)
+		return pd_addr_is_any(la) || pd_addr_is_any(&ep->addr) ||
+		       pd_addr_equal(la, &ep->addr);
+	if (ep->addr.family == PD_FAMILY_V4)
+		return pd_addr_is_any(la) && sk->v6only != 1;
+	return !ep->v6only && pd_addr_is_any(&ep->addr);
+}
+
+/* After the listeners (s->sockets[from..]): the TCP states still to ask
+ * for, 0 for none.  No failed bind test: none.  Every failed endpoint
+ * overlapped by a listener: the states of the established hash (the
+ * connections and TIME_WAITs diagnose lists beside it), not the
+ * bound-only sockets, whose walk of the bind hash costs the most and
+ * which would only join the listener in the same in_use.  A failure no
+ * listener explains: every other state. */
+static uint32_t gate_rest(const pd_probe_opts *opts, const tcp_gate *g,
+                          const pd_snapshot *s, size_t from)
+{
+	size_t i, k;
+
+	if (!g->any)
+		return 0;
+	for (i = 0; i < opts->n_binds; i++) {
+		if (!g->failed[i])
+			continue;
+		for (k = from; k < s->n_sockets; k++)
+			if (listener_overlaps(&opts->binds[i], &s->sockets[k]))
+				break;
+		if (k == s->n_sockets)
+			return PD__TCP_ALL_STATES & ~PD__TCP_LISTEN_STATES;
+	}
+	return PD__TCP_ALL_STATES & ~PD__TCP_LISTEN_STATES &
+	       ~PD__TCP_BOUND_STATES;
 }
 
 /* ---------------------------------------------------------- collect */
@@ -533,8 +587,8 @@ static bool pair_wanted(const pd_probe_opts *opts, pd_family fam, pd_proto proto
 /* The sockets of one family and protocol, through netlink or else
  * /proc/net; *any_failed / *all_failed as collect_sockets says. */
 static int collect_pair(pd_snapshot *s, const pd_probe_opts *opts,
-                        pd_family fam, pd_proto proto, bool listen_only,
-                        bool *any_failed, bool *all_failed)
+                        pd_family fam, pd_proto proto, uint32_t states,
+                        bool *any_failed, bool *all_failed, bool *ret_proc)
 {
 	const char *what = proto == PD_PROTO_TCP
 	                       ? (fam == PD_FAMILY_V4 ? "tcp" : "tcp6")
@@ -542,7 +596,7 @@ static int collect_pair(pd_snapshot *s, const pd_probe_opts *opts,
 	char detail[160] = "";
 	int r;
 
-	r = pd__linux_sockets_netlink(s, opts, fam, proto, listen_only, detail,
+	r = pd__linux_sockets_netlink(s, opts, fam, proto, states, detail,
 	                              sizeof(detail));
 	if (r == PD_ENOMEM)
 		return r;
@@ -557,6 +611,7 @@ static int collect_pair(pd_snapshot *s, const pd_probe_opts *opts,
 	         what, detail, what);
 	if (r < 0)
 		return r;
+	*ret_proc = true;
 	r = pd__linux_sockets_proc(s, opts, fam, proto);
 	if (r == PD_ENOMEM)
 		return r;
@@ -569,43 +624,96 @@ static int collect_pair(pd_snapshot *s, const pd_probe_opts *opts,
 	return 0;
 }
 
-/* Sockets of every family/proto; each falls back to /proc on its own.
- * TCP of both families comes from one dump when both are wanted (the
- * kernel walks its tables once); if that fails, one family at a time.
- * *ret_all_failed: every pair asked for failed (pairs nobody asked for
- * neither succeed nor fail), so `check 80` with tcp unreadable is an
- * error, not a list that merely shows no socket. */
-static int collect_sockets(pd_snapshot *s, const pd_probe_opts *opts,
-                           bool listen_only, bool *ret_any_failed,
-                           bool *ret_all_failed)
+/* The TCP sockets of both families in the given states: one dump when
+ * both are wanted (the kernel walks its tables once); if that fails, one
+ * family at a time.  *ret_proc: some family came from /proc (every
+ * state, whatever was asked). */
+static int collect_tcp(pd_snapshot *s, const pd_probe_opts *opts,
+                       uint32_t states, bool *any, bool *all, bool *ret_proc)
 {
-	static const pd_family fams[2] = {PD_FAMILY_V4, PD_FAMILY_V6};
 	char detail[160];
-	bool any = false, all = true, tcp_done = false;
 	int i, r;
 
 	if (pair_wanted(opts, PD_FAMILY_V4, PD_PROTO_TCP) &&
 	    pair_wanted(opts, PD_FAMILY_V6, PD_PROTO_TCP)) {
 		r = pd__linux_sockets_netlink(s, opts, PD_FAMILY_ANY, PD_PROTO_TCP,
-		                              listen_only, detail, sizeof(detail));
-		if (r == PD_ENOMEM)
+		                              states, detail, sizeof(detail));
+		if (r == PD_ENOMEM || r == 0) {
+			if (r == 0)
+				*all = false;
 			return r;
-		tcp_done = r == 0;
-		if (tcp_done)
-			all = false;
-	}
-	for (i = 0; i < 2 && !tcp_done; i++) {
-		r = collect_pair(s, opts, fams[i], PD_PROTO_TCP, listen_only, &any,
-		                 &all);
-		if (r < 0)
-			return r;
+		}
 	}
 	for (i = 0; i < 2; i++) {
-		r = collect_pair(s, opts, fams[i], PD_PROTO_UDP, listen_only, &any,
-		                 &all);
+		r = collect_pair(s, opts, i ? PD_FAMILY_V6 : PD_FAMILY_V4,
+		                 PD_PROTO_TCP, states, any, all, ret_proc);
 		if (r < 0)
 			return r;
 	}
+	return 0;
+}
+
+/* The second TCP dump of `check`: netlink only, since /proc would repeat
+ * the listeners of the first.  A failure is a note. */
+static int collect_rest(pd_snapshot *s, const pd_probe_opts *opts,
+                        uint32_t states, bool *any)
+{
+	char detail[160] = "";
+	int r;
+
+	r = pd__linux_sockets_netlink(s, opts, PD_FAMILY_ANY, PD_PROTO_TCP,
+	                              states, detail, sizeof(detail));
+	if (r < 0 && r != PD_ENOMEM) {
+		/* One family at a time: IPv4, then IPv6 if IPv4 worked. */
+		detail[0] = '\0';
+		r = pd__linux_sockets_netlink(s, opts, PD_FAMILY_V4, PD_PROTO_TCP,
+		                              states, detail, sizeof(detail));
+		if (r == 0)
+			r = pd__linux_sockets_netlink(s, opts, PD_FAMILY_V6,
+			                              PD_PROTO_TCP, states, detail,
+			                              sizeof(detail));
+	}
+	if (r >= 0 || r == PD_ENOMEM)
+		return r;
+	*any = true;
+	return note(s, "netlink_failed",
+	            "sock_diag tcp: %s; connections, TIME_WAIT and bound-only "
+	            "sockets on the ports are not listed", detail);
+}
+
+/* Sockets of every family/proto; each falls back to /proc on its own.
+ * `check` (opts->minimal) asks for TCP listeners first and for the other
+ * states only as the bind tests without SO_REUSEADDR call for them
+ * (gate_run, gate_rest); the two dumps are then put in the order of one.
+ * *ret_all_failed: every pair asked for failed (pairs nobody asked for
+ * neither succeed nor fail), so `check 80` with tcp unreadable is an
+ * error, not a list that merely shows no socket. */
+static int collect_sockets(pd_snapshot *s, const pd_probe_opts *opts,
+                           bool *ret_any_failed, bool *ret_all_failed)
+{
+	size_t start = s->n_sockets;
+	bool any = false, all = true, proc = false;
+	uint32_t rest;
+	tcp_gate g;
+	int i, r;
+
+	r = gate_run(opts, &g);
+	if (r < 0)
+		return r;
+	r = collect_tcp(s, opts, g.full ? PD__TCP_ALL_STATES
+	                                : PD__TCP_LISTEN_STATES, &any, &all, &proc);
+	if (r == 0 && !g.full && !proc && (rest = gate_rest(opts, &g, s, start))) {
+		r = collect_rest(s, opts, rest, &any);
+		if (r == 0)
+			r = pd__linux_split_families(s, start);
+	}
+	free(g.failed);
+	for (i = 0; i < 2 && r == 0; i++)
+		r = collect_pair(s, opts, i ? PD_FAMILY_V6 : PD_FAMILY_V4,
+		                 PD_PROTO_UDP, PD__TCP_ALL_STATES, &any, &all,
+		                 &proc);
+	if (r < 0)
+		return r;
 	*ret_any_failed = any;
 	*ret_all_failed = all;
 	return 0;
@@ -618,7 +726,7 @@ int pd_probe_collect(const pd_probe_opts *opts, char *err, size_t errsize,
 	pd_snapshot *s = NULL;
 	pd_bind_result b;
 	bool any_failed = false, all_failed = false;
-	bool want_sockets, want_addrs, others;
+	bool want_sockets, want_addrs;
 	size_t i;
 	int r;
 
@@ -657,10 +765,7 @@ int pd_probe_collect(const pd_probe_opts *opts, char *err, size_t errsize,
 	}
 	want_sockets = opts->n_ports > 0 || opts->listeners;
 	if (want_sockets) {
-		r = tcp_others_possible(opts, &others);
-		if (r < 0)
-			goto out;
-		r = collect_sockets(s, opts, !others, &any_failed, &all_failed);
+		r = collect_sockets(s, opts, &any_failed, &all_failed);
 		if (r < 0)
 			goto out;
 		if (all_failed) {

@@ -68,10 +68,11 @@ typedef struct dump_req {
 	uint32_t states; /* kernel TCP states asked for (bit per state) */
 } dump_req;
 
-/* Every state, including TIME_WAIT and (kernel 6.8+) the bound-but-
- * inactive TCP sockets, bit 13. */
-#define ALL_STATES (~0u)
-#define LISTEN_STATES (1u << PD_LINUX_TCP_LISTEN)
+#define ALL_STATES PD__TCP_ALL_STATES
+#define LISTEN_STATES PD__TCP_LISTEN_STATES
+_Static_assert(PD__TCP_LISTEN_STATES == 1u << PD_LINUX_TCP_LISTEN &&
+               PD__TCP_BOUND_STATES == 1u << PD_LINUX_TCP_BOUND_INACTIVE,
+               "state bits as the kernel numbers them");
 
 /* A tiny cache of ifindex -> name, since sockets bound to a device are few
  * and usually to the same one. */
@@ -483,10 +484,10 @@ static void rollback(pd_snapshot *s, size_t n)
 	}
 }
 
-/* The dumps one family/proto needs (at most 2).  listen_only: TCP
- * sockets on the ports of interest only when they listen. */
+/* The dumps one family/proto needs (at most 2).  states: the TCP states
+ * of the sockets on the ports of interest. */
 static size_t plan(const pd_probe_opts *opts, pd_family family, pd_proto proto,
-                   size_t n_ranges, bool listen_only, dump_req out[2])
+                   size_t n_ranges, uint32_t states, dump_req out[2])
 {
 	size_t n = 0;
 	bool lw = pd__listeners_want(opts, proto);
@@ -498,8 +499,7 @@ static size_t plan(const pd_probe_opts *opts, pd_family family, pd_proto proto,
 	if (n_ranges > 0)
 		out[n++] = (dump_req){family, proto, MODE_PORTS,
 		                      n_ranges <= MAX_BC_RANGES,
-		                      proto == PD_PROTO_TCP && listen_only
-		                          ? LISTEN_STATES : ALL_STATES};
+		                      proto == PD_PROTO_TCP ? states : ALL_STATES};
 	if (proto == PD_PROTO_TCP && lw)
 		out[n++] = (dump_req){family, proto, MODE_LISTEN, false,
 		                      LISTEN_STATES |
@@ -507,11 +507,7 @@ static size_t plan(const pd_probe_opts *opts, pd_family family, pd_proto proto,
 	return n;
 }
 
-/* After a dump of both families: the IPv4 sockets first, each family in
- * the kernel's order, which is the order two dumps of one family each
- * give (the kernel walks the same tables in the same order, and merely
- * skips the other family).  Only PD_ENOMEM. */
-static int split_families(pd_snapshot *s, size_t start)
+int pd__linux_split_families(pd_snapshot *s, size_t start)
 {
 	size_t n = s->n_sockets - start, i, k = 0;
 	pd_socket *tmp;
@@ -541,7 +537,7 @@ int pd__linux_sockets_parse_reply(pd_snapshot *s, const pd_probe_opts *opts,
 	ifname_cache ifc = {0, ""};
 	dump_req reqs[2];
 	size_t n = plan(opts, family, proto, count_ranges(opts, proto, family),
-	                false, reqs);
+	                ALL_STATES, reqs);
 
 	if (dump >= n || (family == PD_FAMILY_ANY && proto != PD_PROTO_TCP))
 		return PD_EINVAL;
@@ -551,7 +547,7 @@ int pd__linux_sockets_parse_reply(pd_snapshot *s, const pd_probe_opts *opts,
 
 int pd__linux_sockets_netlink(pd_snapshot *s, const pd_probe_opts *opts,
                               pd_family family, pd_proto proto,
-                              bool listen_only, char *detail,
+                              uint32_t states, char *detail,
                               size_t detail_size)
 {
 	struct timeval tv = {.tv_sec = RECV_TIMEOUT_SEC};
@@ -564,7 +560,7 @@ int pd__linux_sockets_netlink(pd_snapshot *s, const pd_probe_opts *opts,
 	if (family == PD_FAMILY_ANY && proto != PD_PROTO_TCP)
 		return PD_EINVAL;
 	n_ranges = count_ranges(opts, proto, family);
-	n_req = plan(opts, family, proto, n_ranges, listen_only, reqs);
+	n_req = plan(opts, family, proto, n_ranges, states, reqs);
 	if (n_req == 0)
 		return 0;
 	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
@@ -585,7 +581,7 @@ int pd__linux_sockets_netlink(pd_snapshot *s, const pd_probe_opts *opts,
 		if (r < 0)
 			goto out;
 	}
-	r = family == PD_FAMILY_ANY ? split_families(s, start) : 0;
+	r = family == PD_FAMILY_ANY ? pd__linux_split_families(s, start) : 0;
 out:
 	if (r < 0)
 		rollback(s, start);
@@ -617,7 +613,7 @@ int pd__linux_sockets_proc(pd_snapshot *s, const pd_probe_opts *opts,
 	int r;
 
 	n_ranges = count_ranges(opts, proto, family);
-	n_req = plan(opts, family, proto, n_ranges, false, reqs);
+	n_req = plan(opts, family, proto, n_ranges, ALL_STATES, reqs);
 	if (n_req == 0)
 		return 0;
 	r = pd__read_alloc_at(AT_FDCWD, path, PROC_NET_MAX, &text, &len, &trunc);

@@ -18,6 +18,8 @@ usage: listen.py READYFILE [options] SPEC...
                    the first half closed and N/2 more listeners made on
                    the ports after them, which take the freed low fds: the
                    newest sockets sit below the oldest in fd order
+  --bound PORT     a TCP socket bound to 127.0.0.1:PORT without
+                   SO_REUSEADDR that never listens
   --from PORT:TO   a TCP connection from 127.0.0.1:PORT (bound without
                    SO_REUSEADDR) to the listener 127.0.0.1:TO, held open;
                    nothing listens on PORT
@@ -145,6 +147,7 @@ def main():
     want_busy = False
     froms = []
     refills = []
+    bounds = []
     while args:
         a = args.pop(0)
         if a == "--v6only":
@@ -158,6 +161,10 @@ def main():
         elif a == "--refill":
             port, n = args.pop(0).split(":")
             refills.append((int(port), int(n)))
+        elif a == "--bound":
+            b = socket.socket()
+            b.bind(("127.0.0.1", int(args.pop(0))))
+            bounds.append(b)
         elif a == "--from":
             port, to = args.pop(0).split(":")
             froms.append((int(port), int(to)))
@@ -177,7 +184,7 @@ def main():
             return
     if comm is not None:
         set_comm(comm)
-    held = [make(s, v6only) for s in specs]
+    held = [make(s, v6only) for s in specs] + bounds
     if want_busy:
         busy(next(h for h in held if h.type == socket.SOCK_STREAM), held)
     for port, to in froms:
