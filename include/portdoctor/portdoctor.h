@@ -372,6 +372,9 @@ typedef struct pd_target {
 /* Parse "8080", "8080/udp", "3000-3010", "127.0.0.1:8080", "[::1]:8080",
  * "0.0.0.0:53/udp", "localhost:3000", ":8080". */
 int pd_target_parse(const char *text, pd_target *ret);
+/* Whether socket sk takes the address and port ep wants (same protocol;
+ * a dual-stack "::" socket covers every IPv4 address). */
+bool pd_socket_overlaps(const pd_endpoint *ep, const pd_socket *sk);
 /* The endpoints one port of a target binds: fills up to 2 into out[]. */
 size_t pd_target_endpoints(const pd_target *t, uint16_t port,
                            pd_endpoint out[2]);

@@ -513,26 +513,6 @@ out:
 	return 0;
 }
 
-/* Whether listener sk takes ep's address, as diagnose reads it
- * (src/diagnose/endpoint.c, overlaps): a dual-stack "::" covers IPv4. */
-static bool listener_overlaps(const pd_endpoint *ep, const pd_socket *sk)
-{
-	pd_addr mapped;
-	const pd_addr *la = &sk->local;
-
-	if (sk->proto != PD_PROTO_TCP || sk->state != PD_STATE_LISTEN ||
-	    sk->local_port != ep->port)
-		return false;
-	if (la->family == PD_FAMILY_V6 && pd_addr_unmap_v4(la, &mapped))
-		la = &mapped;
-	if (la->family == ep->addr.family)
-		return pd_addr_is_any(la) || pd_addr_is_any(&ep->addr) ||
-		       pd_addr_equal(la, &ep->addr);
-	if (ep->addr.family == PD_FAMILY_V4)
-		return pd_addr_is_any(la) && sk->v6only != 1;
-	return !ep->v6only && pd_addr_is_any(&ep->addr);
-}
-
 /* After the listeners (s->sockets[from..]): the TCP states still to ask
  * for, 0 for none.  No failed bind test: none.  Every failed endpoint
  * overlapped by a listener: the states of the established hash (the
@@ -551,7 +531,8 @@ static uint32_t gate_rest(const pd_probe_opts *opts, const tcp_gate *g,
 		if (!g->failed[i])
 			continue;
 		for (k = from; k < s->n_sockets; k++)
-			if (listener_overlaps(&opts->binds[i], &s->sockets[k]))
+			if (s->sockets[k].state == PD_STATE_LISTEN &&
+			    pd_socket_overlaps(&opts->binds[i], &s->sockets[k]))
 				break;
 		if (k == s->n_sockets)
 			return PD__TCP_ALL_STATES & ~PD__TCP_LISTEN_STATES;
