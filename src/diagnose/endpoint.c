@@ -6,9 +6,9 @@
  * pd_socket_overlaps() (src/core/addr.c) and blocks() decide which
  * sockets stand in the way, report_holders() names them (in_use, or
  * http_sys / portproxy on Windows, or a forwarder such as Docker Desktop
- * or the WSL2 relay), and pd__diagnose_endpoint() reads the bind result into in_use,
- * address_not_local, bind_denied, ipv6_unavailable or evidence_mismatch,
- * plus excluded_range and time_wait.  Without a bind result the evidence
+ * or the WSL2 relay), and pd__diagnose_endpoint() reads the bind result
+ * into in_use, address_not_local, bind_denied, ipv6_unavailable or
+ * evidence_mismatch, plus excluded_range and time_wait.  Without a bind result the evidence
  * alone decides (report_registered() reads netsh's registrations).
  */
 #include <stdio.h>
