@@ -8,8 +8,9 @@
  * http_sys / portproxy on Windows, or a forwarder such as Docker Desktop
  * or the WSL2 relay), and pd__diagnose_endpoint() reads the bind result
  * into in_use, address_not_local, bind_denied, ipv6_unavailable or
- * evidence_mismatch, plus excluded_range and time_wait.  Without a bind result the evidence
- * alone decides (report_registered() reads netsh's registrations).
+ * evidence_mismatch, plus excluded_range and time_wait.  Without a bind
+ * result the evidence alone decides (report_registered() reads netsh's
+ * registrations).
  */
 #include <stdio.h>
 #include <stdlib.h>
