@@ -23,6 +23,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "linux.h"
 
@@ -278,31 +279,39 @@ static int visit(pd__owners *c, pd__proc_ent *e, size_t w)
 
 int pd__owners_bisect(pd__owners *c, int early)
 {
-	size_t *idx, n = 0, i, w, lo, hi, mid, k;
-	pd__proc_ent *e;
+	size_t *idx, n = 0, i, w, lo, hi, mid, k, d, at;
+	pd__proc_ent *e = NULL;
+	bool *seen;
 	int r = 0;
 
 	if (c->missing == 0 || !c->fd_count || c->missing > TARGET_MAX_WANTS)
 		return 0;
 	idx = malloc((c->n_p ? c->n_p : 1) * sizeof(*idx));
-	if (!idx)
+	seen = calloc(c->n_p ? c->n_p : 1, sizeof(*seen));
+	if (!idx || !seen) {
+		free(idx);
+		free(seen);
 		return PD_ENOMEM;
+	}
 	/* c->p is sorted by pid. */
 	for (i = 0; i < c->n_p; i++)
 		if (c->p[i].state == PD__P_NEW && c->p[i].early == early)
 			idx[n++] = i;
 	c->budget = BISECT_BUDGET;
-	for (w = 0; w < c->n_w && r == 0 && c->budget > 0; w++) {
+	for (w = 0; w < c->n_w && r >= 0 && c->budget > 0; w++) {
 		if (c->w[w].found)
 			continue;
+		memset(seen, 0, n * sizeof(*seen));
 		lo = 0;
 		hi = n;
+		r = 0;
 		while (lo < hi && r == 0 && c->budget > 0) {
 			mid = lo + (hi - lo) / 2;
 			/* A process without a socket says nothing: the next
 			 * one up stands in. */
 			for (k = mid; k < hi; k++) {
 				e = &c->p[idx[k]];
+				seen[k] = true;
 				r = visit(c, e, w);
 				if (r != 0 || e->top >= 0)
 					break;
@@ -318,16 +327,19 @@ int pd__owners_bisect(pd__owners *c, int early)
 		}
 		/* Around lo: lo, lo - 1, lo + 1, lo - 2, ... */
 		for (k = 0; r == 0 && c->budget > 0 && k < 2 * n; k++) {
-			size_t d = (k + 1) / 2;
-
-			if (k % 2 ? d > lo : lo + d >= n) {
-				if (d > lo && lo + d >= n)
-					break;
+			d = (k + 1) / 2;
+			if (d > lo && lo + d >= n)
+				break;
+			if (k % 2 ? d > lo : lo + d >= n)
 				continue;
-			}
-			r = visit(c, &c->p[idx[k % 2 ? lo - d : lo + d]], w);
+			at = k % 2 ? lo - d : lo + d;
+			if (seen[at])
+				continue;
+			seen[at] = true;
+			r = visit(c, &c->p[idx[at]], w);
 		}
 	}
 	free(idx);
+	free(seen);
 	return r < 0 ? r : 0;
 }
