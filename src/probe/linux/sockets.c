@@ -538,21 +538,24 @@ static size_t plan(const pd_probe_opts *opts, pd_family family, pd_proto proto,
 
 int pd__linux_split_families(pd_snapshot *s, size_t start)
 {
-	size_t n = s->n_sockets - start, i, k = 0;
+	size_t n6 = 0, i, k, j = 0;
 	pd_socket *tmp;
 
-	if (n < 2)
+	for (i = start; i < s->n_sockets; i++)
+		n6 += s->sockets[i].local.family == PD_FAMILY_V6;
+	if (n6 == 0 || n6 == s->n_sockets - start)
 		return 0;
-	tmp = malloc(n * sizeof(*tmp));
+	/* Only the IPv6 sockets are set aside (usually the fewer). */
+	tmp = malloc(n6 * sizeof(*tmp));
 	if (!tmp)
 		return PD_ENOMEM;
-	for (i = start; i < s->n_sockets; i++)
-		if (s->sockets[i].local.family != PD_FAMILY_V6)
-			tmp[k++] = s->sockets[i];
-	for (i = start; i < s->n_sockets; i++)
+	for (i = k = start; i < s->n_sockets; i++) {
 		if (s->sockets[i].local.family == PD_FAMILY_V6)
-			tmp[k++] = s->sockets[i];
-	memcpy(s->sockets + start, tmp, n * sizeof(*tmp));
+			tmp[j++] = s->sockets[i];
+		else
+			s->sockets[k++] = s->sockets[i];
+	}
+	memcpy(s->sockets + k, tmp, n6 * sizeof(*tmp));
 	free(tmp);
 	return 0;
 }
