@@ -231,7 +231,9 @@ static int send_request(int fd, const pd_probe_opts *opts, const dump_req *rq,
 		if (r < 0)
 			goto out;
 	}
-	if (rq->mode == MODE_PORTS)
+	/* TCP only: udp_diag has compared the field in host order in some
+	 * kernels, and its walk is short anyway. */
+	if (rq->mode == MODE_PORTS && rq->proto == PD_PROTO_TCP)
 		sport = single_port(opts, rq->proto, rq->family);
 	hdr = rq->family == PD_FAMILY_ANY ? sizeof(struct inet_diag_req)
 	                                  : sizeof(struct inet_diag_req_v2);
