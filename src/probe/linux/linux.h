@@ -162,7 +162,7 @@ typedef struct pd__owners {
 	size_t n_denied;
 	int first_denied;
 	bool cg_done; /* step 0 ran on some members */
-	bool early_done; /* step 0b or 1b ran: when it found every socket,
+	bool early_done; /* step 0b or 0c ran: when it found every socket,
 	                 * nobody else is surveyed */
 	char *dents; /* PD__DENTS_SIZE scratch for getdents64 */
 } pd__owners;
@@ -226,7 +226,7 @@ int pd__owners_scan(pd__owners *c, pd__proc_ent *e);
  * (PD__EARLY_NONE; the members were searched already).  Only PD_ENOMEM
  * is an error. */
 int pd__owners_search(pd__owners *c, int early);
-/* Step 1b, before the survey of every process: a bisection over the
+/* Step 0c, before the survey of every process: a bisection over the
  * processes whose 'early' is early, in pid order, surveying and searching
  * only those it visits (see search.c).  Only PD_ENOMEM is an error. */
 int pd__owners_bisect(pd__owners *c, int early);

@@ -12,8 +12,9 @@
  * Reading every fd of a busy host (what ss -p, fuser and lsof do) takes
  * tens of milliseconds, so we read as few as we can, using two facts:
  * fds are handed out lowest first, and socket inodes are numbered
- * machine-wide in creation order, so within one process the socket
- * inodes nearly always grow with the fd number.
+ * machine-wide in creation order (each CPU from its own block of 1,024),
+ * so within one process the socket inodes grow with the fd number, in a
+ * few rising runs.
  *
  *  0. Cgroup members (cgroup.c): the processes of the cgroup
  *     the kernel reports for each wanted socket are surveyed, searched and
@@ -24,6 +25,10 @@
  *     searched before the others; if that finds every wanted socket,
  *     processes of other namespaces (containers, sandboxes) are not
  *     looked at.
+ * 0c. Bisection (search.c): over the processes of step 0b (or all, when
+ *     nothing narrowed them), in pid order, a few surveyed and searched
+ *     where servers started in order would hold the socket; when that
+ *     finds every wanted socket, nobody else is surveyed.
  *  1. Survey (fds.c): per process, the uid it runs as, its
  *     number of fds and a sample of its newest socket, for a fstatat()
  *     and a readlinkat() or a few.

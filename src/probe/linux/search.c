@@ -260,7 +260,7 @@ static int visit(pd__owners *c, pd__proc_ent *e, size_t w)
 }
 
 /*
- * Step 1b: before every process is surveyed, a bisection in pid order.
+ * Step 0c: before every process is surveyed, a bisection in pid order.
  * A server makes its sockets soon after it starts, and pids are handed
  * out in start order as socket inodes are in creation order, so over the
  * processes sorted by pid the newest sampled socket mostly grows with
