@@ -99,6 +99,9 @@ static json_t *finding_json(const pd_snapshot *s, const pd_finding *f,
 	}
 	pd__jset(o, "code", json_string(pd_finding_name(f->code)), err);
 	pd__jset(o, "severity", json_string(pd_severity_name(f->severity)), err);
+	/* Only inside WSL, where two machines answer. */
+	if (s->machine)
+		pd__jset(o, "machine", json_string(s->machine), err);
 	pd__jset(o, "message", pd__jstr(f->message), err);
 	pd__jset(o, "endpoint", endpoint_json(&f->endpoint, err), err);
 	for (i = 0; i < f->n_sockets; i++) {
@@ -214,6 +217,8 @@ json_t *pd__host_json(const pd_snapshot *s, int *err)
 			pd__jset(w, "wsl_present", pd__jtristate(s->wsl_present), err);
 			pd__jset(w, "docker_desktop_present",
 			         pd__jtristate(s->docker_desktop_present), err);
+			pd__jset(w, "wsl_mirrored", pd__jtristate(s->wsl_mirrored),
+			         err);
 		}
 		pd__jset(o, "windows", w, err);
 	}

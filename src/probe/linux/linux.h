@@ -23,6 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sys/socket.h>
+
 #include "probe/probe.h"
 
 /* Reads at most size-1 bytes of the file path relative to dirfd into buf
@@ -43,6 +45,11 @@ int pd__errno_to_pd(int e);
 /* "EADDRINUSE"-style static name of an errno value ("errno 123" style
  * names are not made: unknown values give "EOTHER"). */
 const char *pd__errno_name(int e);
+/* probe.c: a v4 or v6 address and port as a sockaddr; its length. */
+socklen_t pd__sockaddr_of(const pd_addr *a, uint16_t port,
+                          struct sockaddr_storage *ss);
+/* probe.c: a bind()/listen() errno as PD_E*. */
+int pd__bind_errno_to_pd(int e);
 
 /* True when a socket of proto/family on port is on one of the ports of
  * interest (a range with proto NONE / family ANY matches both). */

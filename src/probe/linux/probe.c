@@ -349,7 +349,29 @@ out:
 
 /* --------------------------------------------------------- bind test */
 
-static int bind_errno_to_pd(int e)
+socklen_t pd__sockaddr_of(const pd_addr *a, uint16_t port,
+                          struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (a->family == PD_FAMILY_V4) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		memcpy(&sin->sin_addr, a->bytes, 4);
+		return sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		memcpy(&sin6->sin6_addr, a->bytes, 16);
+		sin6->sin6_scope_id = a->scope_id;
+		return sizeof(*sin6);
+	}
+}
+
+int pd__bind_errno_to_pd(int e)
 {
 	switch (e) {
 	case EADDRINUSE:
@@ -377,23 +399,7 @@ static int bind_once(const pd_endpoint *ep, bool v6only, bool reuse,
 	int fd, one = 1, v6, af, e = 0;
 
 	af = ep->addr.family == PD_FAMILY_V6 ? AF_INET6 : AF_INET;
-	memset(&ss, 0, sizeof(ss));
-	if (af == AF_INET) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
-
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(ep->port);
-		memcpy(&sin->sin_addr, ep->addr.bytes, 4);
-		sslen = sizeof(*sin);
-	} else {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
-
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons(ep->port);
-		memcpy(&sin6->sin6_addr, ep->addr.bytes, 16);
-		sin6->sin6_scope_id = ep->addr.scope_id;
-		sslen = sizeof(*sin6);
-	}
+	sslen = pd__sockaddr_of(&ep->addr, ep->port, &ss);
 	fd = socket(af, (ep->proto == PD_PROTO_TCP ? SOCK_STREAM : SOCK_DGRAM) |
 	                    SOCK_CLOEXEC, 0);
 	if (fd < 0)
@@ -442,7 +448,7 @@ int pd_probe_bind_test(const pd_endpoint *ep, pd_bind_result *ret)
 	 * bind does not set it. */
 	b.reuseaddr = ep->proto == PD_PROTO_TCP;
 	e = bind_once(ep, b.v6only, b.reuseaddr, ep->proto == PD_PROTO_TCP);
-	b.err = e ? bind_errno_to_pd(e) : 0;
+	b.err = e ? pd__bind_errno_to_pd(e) : 0;
 	b.os_code = e;
 	b.os_name = e ? (char *)pd__errno_name(e) : NULL;
 	*ret = b;

@@ -302,6 +302,25 @@ static int do_binds(const pd_probe_opts *opts, pd_snapshot *snap)
 	return 0;
 }
 
+/* The processes of the request queues behind http.sys URLs: the current
+ * netsh layout names them already (the snapshot has them then), the older
+ * one gives bare pids, which the process list names here. */
+static int add_http_owners(pd_snapshot *snap, pd_win_procs *ps)
+{
+	size_t i, k;
+	int rc = 0;
+
+	for (i = 0; i < snap->n_http_registrations && rc == 0; i++)
+		for (k = 0; k < snap->http_registrations[i].n_pids && rc == 0; k++) {
+			DWORD pid = (DWORD)snap->http_registrations[i].pids[k];
+
+			/* A pid that has ended since is no process to name. */
+			if (pd__win_procs_known(ps, pid))
+				rc = pd__win_procs_add(ps, snap, pid);
+		}
+	return rc;
+}
+
 int pd_probe_collect(const pd_probe_opts *opts, char *err, size_t errsize,
                      pd_snapshot **ret)
 {
@@ -353,6 +372,8 @@ int pd_probe_collect(const pd_probe_opts *opts, char *err, size_t errsize,
 	if (rc < 0)
 		goto out;
 	rc = pd__win_holders(opts, snap, holders_untested(opts, snap));
+	if (rc == 0)
+		rc = add_http_owners(snap, &ps);
 	if (rc < 0)
 		goto out;
 	rc = pd__win_addrs(snap);
