@@ -382,6 +382,9 @@ typedef struct pd_target {
 /* Parse "8080", "8080/udp", "3000-3010", "127.0.0.1:8080", "[::1]:8080",
  * "0.0.0.0:53/udp", "localhost:3000", ":8080". */
 int pd_target_parse(const char *text, pd_target *ret);
+/* Whether socket sk takes the address and port ep wants (same protocol;
+ * a dual-stack "::" socket covers every IPv4 address). */
+bool pd_socket_overlaps(const pd_endpoint *ep, const pd_socket *sk);
 /* The endpoints one port of a target binds: fills up to 2 into out[]. */
 size_t pd_target_endpoints(const pd_target *t, uint16_t port,
                            pd_endpoint out[2]);
@@ -511,6 +514,12 @@ int pd_render_list_text(const pd_snapshot *s, const pd_render_opts *o,
                         char **ret);
 int pd_render_list_json(const pd_snapshot *s, const pd_render_opts *o,
                         char **ret);
+/* Where a streamed document goes: 0, or a negative PD_E* that stops it. */
+typedef int (*pd_write_fn)(void *ctx, const char *data, size_t len);
+/* The same bytes as pd_render_list_json, handed to fn a socket at a time
+ * (memory stays flat however many sockets); fn's error is returned. */
+int pd_render_list_json_stream(const pd_snapshot *s, const pd_render_opts *o,
+                               pd_write_fn fn, void *ctx);
 int pd_render_ranges_text(const pd_snapshot *s, const pd_verdict *v, size_t n,
                           const pd_render_opts *o, char **ret);
 int pd_render_ranges_json(const pd_snapshot *s, const pd_verdict *v, size_t n,

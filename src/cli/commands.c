@@ -2,6 +2,7 @@
  * The commands: parse operands, probe (or replay), diagnose, render,
  * print, and choose the exit status.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,6 +203,7 @@ int cmd_check(const cli_opts *o)
 	if (ex)
 		return ex;
 	plan_probe_opts(&p, o, &po);
+	po.minimal = true;
 	cli_wsl_begin(o, o->args, o->n_args, &w);
 	ex = acquire(o, &po, &s);
 	if (ex)
@@ -235,6 +237,35 @@ out:
 	return ex;
 }
 
+static int stdout_write(void *ctx, const char *data, size_t len)
+{
+	(void)ctx;
+	return fwrite(data, 1, len, stdout) == len ? 0 : PD_EIO;
+}
+
+/* list --json goes out a socket at a time (pd_render_list_json_stream):
+ * 50,000 sockets would otherwise hold the whole document, and a jansson
+ * tree ten times its size, in memory. */
+static int emit_list_json(const pd_snapshot *s, const pd_render_opts *ro)
+{
+	int r = pd_render_list_json_stream(s, ro, stdout_write, NULL);
+
+	if (r == 0 && fflush(stdout) != 0)
+		r = PD_EIO;
+	if (r == PD_EIO) {
+		/* A reader that went away (| head) is not an error to report. */
+		if (errno == EPIPE)
+			return EXIT_OK;
+		cli_error(_("cannot write output: %s"), strerror(errno));
+		return EXIT_PROBE;
+	}
+	if (r < 0) {
+		cli_error(_("cannot format the output: %s"), pd_strerror(r));
+		return EXIT_PROBE;
+	}
+	return EXIT_OK;
+}
+
 int cmd_list(const cli_opts *o)
 {
 	pd_render_opts ro = {cli_color(o), o->verbose, o->tcp, o->udp};
@@ -256,9 +287,12 @@ int cmd_list(const cli_opts *o)
 	ex = acquire(o, &po, &s);
 	if (ex)
 		return ex;
-	r = o->json ? pd_render_list_json(s, &ro, &text) :
-	    pd_render_list_text(s, &ro, &text);
-	ex = emit(r, text);
+	if (o->json) {
+		ex = emit_list_json(s, &ro);
+	} else {
+		r = pd_render_list_text(s, &ro, &text);
+		ex = emit(r, text);
+	}
 	pd_snapshot_free(s);
 	return ex;
 }

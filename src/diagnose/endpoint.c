@@ -3,13 +3,14 @@
  * result means.
  *
  * The bind test is the ground truth; the overlapping sockets explain it.
- * overlaps() and blocks() decide which sockets stand in the way,
- * report_holders() names them (in_use, or http_sys / portproxy on
- * Windows, or a forwarder such as Docker Desktop or the WSL2 relay), and
- * pd__diagnose_endpoint() reads the bind result into in_use,
- * address_not_local, bind_denied, ipv6_unavailable or evidence_mismatch,
- * plus excluded_range and time_wait.  Without a bind result the evidence
- * alone decides (report_registered() reads netsh's registrations).
+ * pd_socket_overlaps() (src/core/addr.c) and blocks() decide which
+ * sockets stand in the way, report_holders() names them (in_use, or
+ * http_sys / portproxy on Windows, or a forwarder such as Docker Desktop
+ * or the WSL2 relay), and pd__diagnose_endpoint() reads the bind result
+ * into in_use, address_not_local, bind_denied, ipv6_unavailable or
+ * evidence_mismatch, plus excluded_range and time_wait.  Without a bind
+ * result the evidence alone decides (report_registered() reads netsh's
+ * registrations).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,28 +20,6 @@
 #include "docker/docker.h"
 #include "core/i18n.h"
 #include "portdoctor/portdoctor.h"
-
-/* Does socket sk take the address ep wants?  Dual-stack "::" sockets
- * (v6only 0, or unknown: the Linux and Windows default for "::" differs,
- * Linux's bindv6only=0 being the common case) also cover every IPv4
- * address, and an endpoint bound dual-stack covers IPv4 holders. */
-static bool overlaps(const pd_endpoint *ep, const pd_socket *sk)
-{
-	pd_addr mapped;
-	const pd_addr *la = &sk->local;
-
-	if (sk->proto != ep->proto || sk->local_port != ep->port)
-		return false;
-	if (la->family == PD_FAMILY_V6 && pd_addr_unmap_v4(la, &mapped))
-		la = &mapped;
-	if (la->family == ep->addr.family)
-		return pd_addr_is_any(la) || pd_addr_is_any(&ep->addr) ||
-		       pd_addr_equal(la, &ep->addr);
-	if (ep->addr.family == PD_FAMILY_V4)
-		return pd_addr_is_any(la) && sk->v6only != 1;
-	/* ep is IPv6, socket IPv4: only a dual-stack wildcard bind meets it. */
-	return !ep->v6only && pd_addr_is_any(&ep->addr);
-}
 
 /* Socket states that hold the port against a new bind. */
 static bool blocks(const pd_socket *sk)
@@ -427,7 +406,7 @@ int pd__diagnose_endpoint(pd_diag_ctx *c, const pd_endpoint *ep, bool required,
 		const pd_socket *sk = &s->sockets[c->idx->sock[k]];
 
 		i = c->idx->sock[k];
-		if (!overlaps(ep, sk))
+		if (!pd_socket_overlaps(ep, sk))
 			continue;
 		if (!blocks(sk)) {
 			tw[n_tw++] = i;

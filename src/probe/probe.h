@@ -39,6 +39,15 @@ typedef struct pd_probe_opts {
 	 * meson -Dtest_hooks=true: a program that stands in for netsh.exe on
 	 * Windows; NULL = the real one. */
 	const char *netsh_program;
+	/* `check`: ask the OS only what diagnosing the binds needs.  TCP
+	 * sockets on the ports of interest are listed only when they
+	 * listen, unless a bind test without SO_REUSEADDR on one of the
+	 * binds fails (a TIME_WAIT, connected or bound socket may hold the
+	 * port: then every state is listed); addresses only when a bind
+	 * test fails with EADDRNOTAVAIL.  The findings are those of a full
+	 * collect.  Needs binds that cover every TCP port of interest
+	 * (otherwise every state is listed). */
+	bool minimal;
 	/* Ask the container engine (DOCKER_HOST, the docker context, the
 	 * usual sockets) which containers publish which ports: fills
 	 * snapshot->containers and engine_status; bounded in time. */

@@ -452,9 +452,10 @@ static int hex4(const wchar_t *s, unsigned *ret)
 }
 
 /* One registry exclusion: mark the netsh rows it matches administered, or
- * add it when netsh gave nothing, or leave a note when they disagree. */
+ * add it when netsh gave nothing, or leave a note when they disagree
+ * (only when netsh listed both families of the protocol). */
 static int apply_reg_range(pd_snapshot *snap, const pd_range *r,
-                           bool have_netsh)
+                           bool have_netsh, bool all_families)
 {
 	size_t i;
 	bool found = false;
@@ -472,6 +473,8 @@ static int apply_reg_range(pd_snapshot *snap, const pd_range *r,
 		return 0;
 	if (!have_netsh)
 		return pd_snapshot_add_range(&snap->excluded, &snap->n_excluded, r);
+	if (!all_families)
+		return 0;
 	return pd_snapshot_add_note(
 		snap, "excluded_registry_mismatch",
 		_("an administered port exclusion in the registry is not listed by "
@@ -480,14 +483,22 @@ static int apply_reg_range(pd_snapshot *snap, const pd_range *r,
 
 /* Read-only look at the undocumented registry key; a key that is missing or
  * not readable (Wine has none) is skipped without a note. */
-static int registry_check(pd_snapshot *snap, bool have_netsh)
+static int registry_check(pd_snapshot *snap, bool have_netsh,
+                          unsigned queries)
 {
 	int k, rc = 0;
 
 	for (k = 0; k < 2 && rc == 0; k++) {
+		/* The key of tcp, then of udp, against netsh's excluded lists of
+		 * that protocol (queries bits k and 2 + k): none asked for, the
+		 * key is not read; one family only, an exclusion netsh did not
+		 * list may be of the other family: no mismatch note. */
+		unsigned fams = ((queries >> k) & 1u) | ((queries >> (2 + k)) & 1u) << 1;
 		HKEY key;
 		DWORD i;
 
+		if (fams == 0)
+			continue;
 		if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, reg_keys[k], 0,
 		                  KEY_QUERY_VALUE, &key) != ERROR_SUCCESS)
 			continue;
@@ -513,7 +524,7 @@ static int registry_check(pd_snapshot *snap, bool have_netsh)
 			r.start = (uint16_t)start;
 			r.end = (uint16_t)(start + count - 1);
 			r.administered = true;
-			rc = apply_reg_range(snap, &r, have_netsh);
+			rc = apply_reg_range(snap, &r, have_netsh, fams == 3u);
 		}
 		RegCloseKey(key);
 	}
@@ -600,7 +611,8 @@ static int run_listing(const wchar_t *prog, const wchar_t *const *args,
 	return pd_snapshot_add_note(snap, code, msg);
 }
 
-int pd__win_holders(const pd_probe_opts *opts, pd_snapshot *snap)
+int pd__win_holders(const pd_probe_opts *opts, pd_snapshot *snap,
+                    bool untested)
 {
 	/* view=requestq lists each request queue's processes with its URLs
 	 * (learn.microsoft.com, "show servicestate"). */
@@ -609,7 +621,7 @@ int pd__win_holders(const pd_probe_opts *opts, pd_snapshot *snap)
 	static const wchar_t *const proxy_args[] = {
 		L"interface", L"portproxy", L"show", L"all", NULL};
 	bool http = opts->listeners || held_by(snap, 4, NULL);
-	bool proxy = opts->listeners || opts->n_ports > 0 ||
+	bool proxy = opts->listeners || untested ||
 	             held_by(snap, -1, "iphlpsvc");
 	wchar_t *prog;
 	int rc = 0;
@@ -632,7 +644,8 @@ int pd__win_holders(const pd_probe_opts *opts, pd_snapshot *snap)
 	return rc;
 }
 
-int pd__win_ranges(const pd_probe_opts *opts, pd_snapshot *snap)
+int pd__win_ranges(const pd_probe_opts *opts, pd_snapshot *snap,
+                   unsigned queries)
 {
 	static const pd_netsh_kind kinds[2] = {PD_NETSH_EXCLUDED,
 	                                       PD_NETSH_DYNAMIC};
@@ -646,6 +659,8 @@ int pd__win_ranges(const pd_probe_opts *opts, pd_snapshot *snap)
 		return PD_ENOMEM;
 	memset(&t, 0, sizeof(t));
 	for (i = 0; i < 8 && rc == 0; i++) {
+		if (!((queries >> i) & 1))
+			continue;
 		rc = run_one(prog, kinds[i / 4], fams[(i / 2) % 2], protos[i % 2],
 		             snap, &t);
 		/* A program that could not start, or hung, will do the same the
@@ -657,6 +672,6 @@ int pd__win_ranges(const pd_probe_opts *opts, pd_snapshot *snap)
 	if (rc == 0)
 		rc = tally_notes(snap, &t);
 	if (rc == 0)
-		rc = registry_check(snap, t.excluded_ok > 0);
+		rc = registry_check(snap, t.excluded_ok > 0, queries);
 	return rc;
 }

@@ -78,13 +78,17 @@ int pd__win_sockets(const pd_probe_opts *opts, pd_snapshot *snap,
                     pd_win_procs *ps);
 
 /* Dynamic and excluded port ranges (netsh, cross-checked with the
- * registry). */
-int pd__win_ranges(const pd_probe_opts *opts, pd_snapshot *snap);
+ * registry).  queries: bit i runs query i (kind i / 4: excluded, dynamic;
+ * family (i / 2) % 2: ipv4, ipv6; proto i % 2: tcp, udp); 0xff all. */
+int pd__win_ranges(const pd_probe_opts *opts, pd_snapshot *snap,
+                   unsigned queries);
 
 /* The URLs registered with http.sys (when PID 4 holds a collected socket)
- * and the portproxy rules (when iphlpsvc does, or ports were asked for);
- * both for a full listing.  Failures become notes. */
-int pd__win_holders(const pd_probe_opts *opts, pd_snapshot *snap);
+ * and the portproxy rules (when iphlpsvc does, or a port of interest has
+ * no bind test: untested); both for a full listing.  Failures become
+ * notes. */
+int pd__win_holders(const pd_probe_opts *opts, pd_snapshot *snap,
+                    bool untested);
 
 /* Runs a program (argv[0] = prog, never through cmd.exe) and captures its
  * output; see netsh.c. */
