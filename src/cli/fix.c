@@ -398,9 +398,12 @@ static int apply_all(const cli_opts *o, fixrun *f, const char *kind)
 			const pd_remedy *rm = &pl->remedies[k];
 
 			f->out[i].remedy = pd_remedy_name(pl->remedies[f->chosen[i]].id);
-			if (!o->json)
+			if (!o->json) {
+				char tb[PD_SHOWN_SIZE];
+
 				printf(_("applying %s: %s\n"), pd_remedy_name(rm->id),
-				       rm->title);
+				       pd__shown(rm->title, 400, tb, sizeof(tb)));
+			}
 			/* A holder that was ended may take a moment to let go. */
 			if (rm->id == PD_R_STOP_PROCESS || rm->id == PD_R_STOP_UNIT ||
 			    rm->id == PD_R_STOP_CONTAINER ||

@@ -22,17 +22,30 @@
 #endif
 
 #include "cli.h"
+#include "core/sanitize.h"
 
+/* Every message goes through the one sanitizer (pd__term_escape): many
+ * carry names from the machine (a process's comm, a container's name, a
+ * file name), and an escape code in one must never reach the terminal. */
 void cli_error(const char *fmt, ...)
 {
+	pd_buf msg, safe;
 	va_list ap;
 
 	fflush(stdout);
-	fputs("portdoctor: ", stderr);
+	pd_buf_init(&msg, 64u * 1024u);
+	pd_buf_init(&safe, 0);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	pd_buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	pd_buf_puts(&safe, "portdoctor: ");
+	if (msg.data)
+		pd__term_escape(&safe, msg.data, msg.len, 0);
+	pd_buf_putc(&safe, '\n');
+	fputs(safe.data && !safe.err ? safe.data : "portdoctor: (message lost: "
+	      "out of memory)\n", stderr);
+	pd_buf_done(&msg);
+	pd_buf_done(&safe);
 }
 
 int cli_write_stdout(const char *text)

@@ -249,6 +249,13 @@ static void test_refusals(void **state)
 		{99998, 1, "bash"},     /* its parent */
 		{700, 1, "sshd"},       /* critical */
 		{701, 1, "systemd-networkd"},
+		/* issue 15, point 9: OpenSSH 9.8's per-connection process, and
+		 * names in another case */
+		{702, 1, "sshd-session"},
+		{703, 1, "SSHD"},
+		{704, 1, "networkmanager"},
+		{705, 1, "SystemD-Resolved"},
+		{706, 1, "SvcHost.EXE"},
 	};
 	size_t i;
 
