@@ -449,6 +449,26 @@ static int apply_all(const cli_opts *o, fixrun *f, const char *kind)
 	return ex;
 }
 
+/* kill: a port held by something that cannot be named is said so, with
+ * why (the find_owner remedy's text); true when one was. */
+static bool say_unnamed(const fixrun *f)
+{
+	bool any = false;
+	size_t i;
+
+	for (i = 0; i < f->n_plans; i++) {
+		const pd_plan *pl = f->plans[i];
+		char t[160];
+
+		if (!pl->n_remedies || pl->remedies[0].id != PD_R_FIND_OWNER)
+			continue;
+		pd_target_format(&pl->target, pl->port, t, sizeof(t));
+		cli_error(_("%s: nothing was ended: %s"), t, pl->remedies[0].what);
+		any = true;
+	}
+	return any;
+}
+
 /* fix and kill share everything but the planner. */
 static int run_fix(const cli_opts *o, bool kill)
 {
@@ -526,7 +546,9 @@ static int run_fix(const cli_opts *o, bool kill)
 	if (ex)
 		goto out;
 	if (!any) {
-		if (!o->json)
+		bool unnamed = kill && say_unnamed(&f);
+
+		if (!o->json && !unnamed)
 			printf(kill ? _("nothing to end\n") :
 			       _("nothing portdoctor can apply\n"));
 		ex = any_unavailable ? EXIT_UNAVAILABLE : EXIT_OK;

@@ -294,6 +294,9 @@ int pd_plan_kill(const pd_snapshot *s, const pd_result *res,
 	if (r < 0)
 		return r;
 	pd__plan_holders(&b, true);
+	/* A holder that cannot be named is said so, not "nothing to end". */
+	if (!b.err && !b.plan->n_remedies && !res->available)
+		pd__plan_find_owner(&b);
 	return finish(&b, ret);
 }
 

@@ -511,8 +511,18 @@ static void test_advice(void **state)
 	p = plan_for(s, "2024", &no_opts, false);
 	assert_string_equal(ids(p), "find_owner use_other_port");
 	pd_plan_free(p);
+	/* kill says the holder cannot be named, and why (issue 15, point 8),
+	 * never "nothing to end"; it changes nothing. */
+	s->privileged = false;
 	p = plan_for(s, "2024", &no_opts, true);
-	assert_int_equal(p->n_remedies, 0);
+	assert_string_equal(ids(p), "find_owner");
+	assert_false(p->remedies[0].changes_system);
+	assert_non_null(strstr(p->remedies[0].what, "not running as root"));
+	pd_plan_free(p);
+	s->privileged = true;
+	p = plan_for(s, "2024", &no_opts, true);
+	assert_string_equal(ids(p), "find_owner");
+	assert_non_null(strstr(p->remedies[0].what, "kernel"));
 	pd_plan_free(p);
 	pd_snapshot_free(s);
 }
