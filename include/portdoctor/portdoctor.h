@@ -264,6 +264,7 @@ typedef struct pd_snapshot {
 	size_t n_dynamic;
 	pd_range *reserved; /* Linux ip_local_reserved_ports */
 	size_t n_reserved;
+	bool reserved_unknown; /* it could not be read: never "none" */
 	pd_range *excluded; /* Windows excluded port ranges */
 	size_t n_excluded;
 	pd_iface_addr *addrs;

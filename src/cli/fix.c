@@ -686,6 +686,11 @@ int cmd_reserve(const cli_opts *o)
 		if (ex || !o->apply)
 			goto out;
 	}
+	if (pl->remedies[0].refusal) {
+		cli_error(_("refused: %s"), pl->remedies[0].refusal);
+		ex = EXIT_USAGE;
+		goto out;
+	}
 	if (pl->remedies[0].needs_root && !s->privileged) {
 		ex = refuse_unprivileged(s, &pl->remedies[0], "reserve");
 		goto out;

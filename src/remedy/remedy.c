@@ -365,6 +365,8 @@ int pd_plan_reserve(const pd_snapshot *s, const pd_range *ranges, size_t n,
 			                      fake.target.proto, true) :
 			       range_has_all(s->excluded, s->n_excluded, &ranges[i],
 			                     fake.target.proto, true);
+		else if (s->reserved_unknown)
+			done = false; /* unknown: never judged "already done" */
 		else
 			done = remove ?
 			       !range_has_any(s->reserved, s->n_reserved, &ranges[i],

@@ -340,8 +340,8 @@ static void put_ranges(json_t *o, const pd_snapshot *s, int *err)
 	for (i = 0; a && i < s->n_excluded; i++)
 		json_array_append_new(a, pd__jrange(&s->excluded[i], true));
 	pd__jset(o, "excluded", a, err);
-	a = json_array();
-	for (i = 0; a && i < s->n_reserved; i++)
+	a = s->reserved_unknown ? json_null() : json_array();
+	for (i = 0; a && !s->reserved_unknown && i < s->n_reserved; i++)
 		json_array_append_new(a, pd__jrange(&s->reserved[i], false));
 	pd__jset(o, "reserved", a, err);
 	pd__jset(o, "unprivileged_port_start", s->unprivileged_port_start < 0 ?

@@ -507,6 +507,8 @@ int pd_snapshot_from_json(const char *text, size_t len, char *err,
 	    (r = read_array(&rd, s, root, "portproxy_rules", read_portproxy)) < 0)
 		goto out;
 	s->engine_status = tristate(root, "engine_status");
+	/* "reserved": null is a list that could not be read. */
+	s->reserved_unknown = json_is_null(json_object_get(root, "reserved"));
 	*ret = s;
 	s = NULL;
 	r = 0;

@@ -565,6 +565,38 @@ static void test_plan_reserve(void **state)
 	pd_snapshot_free(s);
 }
 
+/* An unreadable list is unknown: never judged "already reserved", never
+ * previewed as only the new port, and the remedy refused (issue 15,
+ * point 4). */
+static void test_plan_reserve_unknown(void **state)
+{
+	pd_snapshot *s = fx_linux();
+	pd_range want = {0, 0, 8080, 8080, false};
+	pd_plan_opts o = no_opts;
+	pd_plan *p;
+	char *json = NULL, err[128];
+	pd_snapshot *back = NULL;
+
+	(void)state;
+	s->reserved_unknown = true;
+	o.root = "/tmp/r";
+	assert_int_equal(pd_plan_reserve(s, &want, 1, false, PD_PROTO_TCP, &o, &p),
+	                 0);
+	assert_string_equal(ids(p), "reserve_port");
+	assert_non_null(p->remedies[0].refusal);
+	assert_null(p->remedies[0].steps[0].preview);
+	pd_plan_free(p);
+	/* Written as null, read back as unknown. */
+	assert_int_equal(pd_snapshot_to_json(s, &json), 0);
+	assert_non_null(strstr(json, "\"reserved\": null"));
+	assert_int_equal(pd_snapshot_from_json(json, strlen(json), err,
+	                                       sizeof(err), &back), 0);
+	assert_true(back->reserved_unknown);
+	free(json);
+	pd_snapshot_free(back);
+	pd_snapshot_free(s);
+}
+
 static void test_plan_reserve_windows(void **state)
 {
 	pd_snapshot *s = fx_windows(49152);
@@ -714,6 +746,7 @@ int main(void)
 		cmocka_unit_test(test_windows_http_sys_and_portproxy),
 		cmocka_unit_test(test_advice),
 		cmocka_unit_test(test_plan_reserve),
+		cmocka_unit_test(test_plan_reserve_unknown),
 		cmocka_unit_test(test_plan_reserve_windows),
 		cmocka_unit_test(test_portlist_and_signals),
 		cmocka_unit_test(test_free_candidate),
