@@ -190,6 +190,7 @@ void pd__plan_reserve_linux(pd_bld *b)
 	if (!st)
 		return;
 	st->path = pd__rooted(b, PD_SYSCTL_RESERVED_FILE);
+	st->lock_path = pd__rooted(b, PD_RESERVE_LOCK_FILE);
 	st->ranges = malloc(sizeof(one));
 	if (!st->ranges) {
 		b->err = PD_ENOMEM;
@@ -236,6 +237,7 @@ void pd__plan_reserve_ports(pd_bld *b, pd_range **todo, size_t n,
 	                  pd__fmt(b, _("reserve them")));
 	if (st) {
 		st->path = pd__rooted(b, PD_SYSCTL_RESERVED_FILE);
+		st->lock_path = pd__rooted(b, PD_RESERVE_LOCK_FILE);
 		st->remove = remove;
 		st->ranges = *todo;
 		st->n_ranges = n;

@@ -409,6 +409,7 @@ static void step_done(pd_step *st)
 	free(st->value);
 	free(st->ranges);
 	free(st->preview);
+	free(st->lock_path);
 	free(st->proc_name);
 }
 
