@@ -122,7 +122,7 @@ static json_t *finding_json(const pd_snapshot *s, const pd_finding *f,
                             int *err)
 {
 	json_t *o = json_object(), *socks = json_array(), *owners = json_array();
-	size_t i, k;
+	size_t i;
 
 	if (!o || !socks || !owners) {
 		json_decref(o);
