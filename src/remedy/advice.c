@@ -67,6 +67,9 @@ static const char *unnamed_why(const pd_bld *b)
 		         "users and services cannot be seen") :
 		       _("portdoctor is not running as root, so the processes of "
 		         "other users cannot be seen");
+	if (b->windows)
+		return _("no process that portdoctor can see holds it: a kernel "
+		         "driver, or a process that denied access");
 	return _("no process that portdoctor can see holds it: a socket of "
 	         "the kernel itself (NFS, WireGuard, a tunnel), a process in "
 	         "another namespace, or one that denied access");
