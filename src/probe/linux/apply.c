@@ -6,8 +6,8 @@
  *
  * Every step checks its own result and says what it did.  Files are
  * written to a temporary file in the same directory, flushed, renamed, and
- * the directory flushed, so a failure never leaves half a file and a
- * crash right after does not lose the rename.  Sysctls are read back after the
+ * the directory flushed, so a failure never leaves half a file and a crash
+ * right after does not lose the rename.  Sysctls are read back after the
  * write.  A process is ended through a pidfd opened first and checked
  * against the start time and name recorded in the plan, so a PID reused
  * by another process since the snapshot is never signalled.  Run-time
@@ -148,14 +148,15 @@ static int mkdirs(char *path)
 }
 
 /* Flushes the directory that holds path (dir is a copy of path that
- * mkdirs() left intact), so the rename itself is on disk. */
-static int sync_dir(char *dir, char *err, size_t errsize)
+ * mkdirs() left intact), so the rename itself is on disk.  The file is in
+ * place by then, so a failure is said in the log, not undone. */
+static void sync_dir(char *dir, pd_buf *log)
 {
 	char *slash = strrchr(dir, '/');
-	int fd, e, r = 0;
+	int fd, e;
 
 	if (!slash)
-		return 0;
+		return;
 	*slash = '\0';
 	fd = open(*dir ? dir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || fsync(fd) < 0) {
@@ -163,18 +164,18 @@ static int sync_dir(char *dir, char *err, size_t errsize)
 		/* Some file systems cannot flush a directory (EINVAL): nothing more
 		 * can be done there. */
 		if (e != EINVAL)
-			r = fail(err, errsize, pd__errno_to_pd(e), "%s was written but "
-			         "its folder could not be flushed: %s", dir, strerror(e));
+			pd_buf_printf(log, "warning: the folder %s could not be flushed "
+			              "(%s): the new file may not survive a crash\n", dir,
+			              strerror(e));
 	}
 	if (fd >= 0)
 		close(fd);
 	*slash = '/';
-	return r;
 }
 
 /* Writes content to path through a temporary file beside it. */
-static int write_atomic(const char *path, const char *content, char *err,
-                        size_t errsize)
+static int write_atomic(const char *path, const char *content, pd_buf *log,
+                        char *err, size_t errsize)
 {
 	size_t n = strlen(content), plen = strlen(path), off = 0;
 	char *tmp = malloc(plen + 32), *dir = strdup(path);
@@ -224,7 +225,7 @@ static int write_atomic(const char *path, const char *content, char *err,
 		         strerror(e));
 		goto out;
 	}
-	r = sync_dir(dir, err, errsize);
+	sync_dir(dir, log);
 out:
 	if (fd >= 0) {
 		close(fd);
@@ -440,7 +441,7 @@ static int reserve(const pd_step *st, pd_buf *log, char *err, size_t errsize)
 	}
 	pd_buf_printf(log, "%s = %s (was: %s)\n", name, now, *cur ? cur : "empty");
 	if (st->path) {
-		r = write_atomic(st->path, content, err, errsize);
+		r = write_atomic(st->path, content, log, err, errsize);
 		if (r < 0) {
 			r = roll_back(name, cur, st->path, r, log, err, errsize);
 			goto out;
@@ -579,7 +580,7 @@ int pd_apply_step(const pd_step *st, const pd_apply_opts *o, pd_buf *log,
 	case PD_STEP_WRITE_FILE:
 		if (!st->path || !st->content)
 			return fail(err, errsize, PD_EINVAL, "nothing to write");
-		r = write_atomic(st->path, st->content, err, errsize);
+		r = write_atomic(st->path, st->content, log, err, errsize);
 		if (r == 0)
 			pd_buf_printf(log, "wrote %s\n", st->path);
 		return r;
