@@ -107,7 +107,8 @@ static void put_owners(json_t *owners, const pd_snapshot *s,
 	for (i = 0; i < f->n_sockets; i++) {
 		const pd_socket *sk = &s->sockets[f->sockets[i]];
 
-		memcpy(pids + n, sk->pids, sk->n_pids * sizeof(*pids));
+		if (sk->n_pids)
+			memcpy(pids + n, sk->pids, sk->n_pids * sizeof(*pids));
 		n += sk->n_pids;
 	}
 	m = pd__uniq_ints(pids, n);
