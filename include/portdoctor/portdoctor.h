@@ -208,6 +208,7 @@ typedef struct pd_container {
 	char *project; /* com.docker.compose.project, or NULL */
 	char *service; /* com.docker.compose.service, or NULL */
 	char *engine;  /* "docker", "podman", or NULL */
+	char *pod;     /* Podman: the name of its pod, or NULL */
 	pd_container_port *ports;
 	size_t n_ports;
 } pd_container;
@@ -285,12 +286,19 @@ typedef struct pd_snapshot {
 	/* The container engine: -1 not asked, 0 absent or not answering,
 	 * 1 answered (containers[] is its list). */
 	int engine_status;
+	/* Which machine this snapshot is of, when portdoctor inside WSL joins
+	 * the two: "wsl" or "windows_host" (a static string, not owned);
+	 * NULL for the machine portdoctor runs on.  Not in snapshot files. */
+	const char *machine;
 
 	/* Windows context; -1 unknown. */
 	int winnat_running;
 	int hyperv_present;
 	int wsl_present;
 	int docker_desktop_present;
+	/* networkingMode=mirrored in %UserProfile%\.wslconfig: WSL shares
+	 * Windows' port space and reserves ports no list shows. */
+	int wsl_mirrored;
 } pd_snapshot;
 
 pd_snapshot *pd_snapshot_new(void);
@@ -341,7 +349,9 @@ const pd_container *pd_container_publishing(const pd_snapshot *s, pd_proto p,
 /* The command that frees or removes what c publishes, quoted for a POSIX
  * shell: verb "stop" gives "docker stop NAME" or, for a Compose service,
  * "docker compose -p PROJECT stop SERVICE" ("podman" for Podman); verb
- * "rm" gives "docker rm NAME" / "docker compose -p P rm -f S".  Returns
+ * "rm" gives "docker rm NAME" / "docker compose -p P rm -f S"; a Podman
+ * container in a pod gives "podman pod stop POD" / "podman pod rm -f POD"
+ * (the pod's ports are shared by its members).  Returns
  * PD_ERANGE when buf is too small (the text is cut), PD_EINVAL. */
 int pd_container_command(const pd_container *c, const char *verb, char *buf,
                          size_t size);
@@ -383,6 +393,9 @@ typedef struct pd_target {
 /* Parse "8080", "8080/udp", "3000-3010", "127.0.0.1:8080", "[::1]:8080",
  * "0.0.0.0:53/udp", "localhost:3000", ":8080". */
 int pd_target_parse(const char *text, pd_target *ret);
+/* Whether socket sk takes the address and port ep wants (same protocol;
+ * a dual-stack "::" socket covers every IPv4 address). */
+bool pd_socket_overlaps(const pd_endpoint *ep, const pd_socket *sk);
 /* The endpoints one port of a target binds: fills up to 2 into out[]. */
 size_t pd_target_endpoints(const pd_target *t, uint16_t port,
                            pd_endpoint out[2]);
@@ -413,6 +426,7 @@ const char *pd_severity_name(pd_severity s);
 	X(DYNAMIC_RANGE_MISCONFIGURED, "dynamic_range_misconfigured",              \
 	  PD_SEV_WARNING)                                                          \
 	X(TIME_WAIT, "time_wait", PD_SEV_WARNING)                                  \
+	X(WSL_MIRRORED, "wsl_mirrored", PD_SEV_ERROR)                              \
 	X(CONTAINER_CONFLICT, "container_conflict", PD_SEV_WARNING)                \
 	X(EVIDENCE_MISMATCH, "evidence_mismatch", PD_SEV_WARNING)                  \
 	X(COMPOSE_CLASH, "compose_clash", PD_SEV_ERROR)                            \
@@ -511,6 +525,12 @@ int pd_render_list_text(const pd_snapshot *s, const pd_render_opts *o,
                         char **ret);
 int pd_render_list_json(const pd_snapshot *s, const pd_render_opts *o,
                         char **ret);
+/* Where a streamed document goes: 0, or a negative PD_E* that stops it. */
+typedef int (*pd_write_fn)(void *ctx, const char *data, size_t len);
+/* The same bytes as pd_render_list_json, handed to fn a socket at a time
+ * (memory stays flat however many sockets); fn's error is returned. */
+int pd_render_list_json_stream(const pd_snapshot *s, const pd_render_opts *o,
+                               pd_write_fn fn, void *ctx);
 int pd_render_ranges_text(const pd_snapshot *s, const pd_verdict *v, size_t n,
                           const pd_render_opts *o, char **ret);
 int pd_render_ranges_json(const pd_snapshot *s, const pd_verdict *v, size_t n,
@@ -520,6 +540,11 @@ int pd_render_doctor_text(const pd_report *r, const pd_verdict *v, size_t n,
                           const pd_render_opts *o, char **ret);
 int pd_render_doctor_json(const pd_report *r, const pd_verdict *v, size_t n,
                           char **ret);
+/* ranges, doctor on a terminal: the port space 0-65535 as one line of
+ * cells with a legend; marks under the ports of r's results (NULL: the
+ * common development ports).  Plain shapes, colour only with o->color. */
+int pd_render_picture_text(const pd_snapshot *s, const pd_report *r,
+                           const pd_render_opts *o, char **ret);
 
 #ifdef __cplusplus
 }

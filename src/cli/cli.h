@@ -10,6 +10,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
+
+#include <jansson.h>
 
 #include "core/buf.h"
 #include "portdoctor/portdoctor.h"
@@ -56,6 +59,8 @@ typedef struct cli_opts {
 	bool no_reserve;   /* fix on Windows: restart winnat without reserving */
 	bool until_free;   /* watch --until-free */
 	bool until_taken;  /* watch --until-taken */
+	bool hooks;        /* docker-plugin install --hooks */
+	bool picture;      /* --picture: ranges, doctor draw the port space */
 	const char *remedy_id;  /* --remedy ID */
 	const char *root_dir;   /* --root DIR (else $PORTDOCTOR_ROOT, "/") */
 	const char *signal_name; /* kill --signal SIG */
@@ -64,6 +69,7 @@ typedef struct cli_opts {
 	const char *near_text;  /* free --near P */
 	const char *range_text; /* free --range LO-HI */
 	const char *interval_text; /* watch --interval SECONDS */
+	const char *windows_exe;   /* --windows-exe PATH (inside WSL) */
 	char **args; /* operands after the command */
 	size_t n_args;
 } cli_opts;
@@ -86,6 +92,74 @@ void cli_error(const char *fmt, ...) PD_PRINTF(1, 2);
 /* Writes text to path atomically (temporary file, then rename). */
 int cli_write_file(const char *path, const char *text);
 bool cli_color(const cli_opts *o);
+/* ranges, doctor: prints the port space on a terminal or with --picture
+ * (not with --json); returns an exit status. */
+int cli_picture(const cli_opts *o, const pd_snapshot *s,
+                const pd_report *r);
+/* Text for people, to stdout or stderr, through cli_write(): UTF-8 bytes,
+ * or on a Windows console its UTF-16 interface.  -1 on a write error. */
+int cli_write(FILE *f, const char *text, size_t n);
+int cli_printf(const char *fmt, ...) PD_PRINTF(1, 2);
+int cli_fprintf(FILE *f, const char *fmt, ...) PD_PRINTF(2, 3);
+
+/* The Windows console (wincon.c); elsewhere they do nothing.
+ * cli_os_args: argv rebuilt in UTF-8 from the UTF-16 command line (0, or
+ * -1 when it cannot be read).  cli_console_write: 1 when f is a console
+ * and the text went through WriteConsoleW, 0 when f is no console (write
+ * the bytes), -1 when writing to the console failed.  cli_console_color_ok:
+ * false on a console that cannot take escape codes.  cli_console_alone:
+ * the process is alone on its console (started from Explorer).
+ * cli_console_key: waits for a key.  cli_run_elevated: runs portdoctor
+ * again elevated (UAC) with args, or NULL for this run's exact arguments,
+ * and waits: 0 with *ret_exit, 1 when the user declined, -1 on failure.
+ * cli_relaunched: this run is such a relaunch (it must not offer one).
+ * cli_console_read: when standard input is a console, reads it as UTF-16
+ * up to Ctrl-Z (at most max UTF-16 units, given as UTF-8):
+ * 1 with a malloc'ed text, 0 when stdin is no console, -1 on failure.
+ * cli_elevated: this process runs elevated (its token says so). */
+#ifdef _WIN32
+int cli_os_args(int *argc, char ***argv);
+int cli_console_write(FILE *f, const char *s, size_t n);
+bool cli_console_color_ok(void);
+bool cli_console_alone(void);
+int cli_console_key(void);
+int cli_run_elevated(const char *args, int *ret_exit);
+bool cli_relaunched(void);
+int cli_console_read(size_t max, char **ret, size_t *ret_len);
+bool cli_elevated(void);
+#else
+static inline int cli_os_args(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	return 0;
+}
+static inline int cli_console_write(FILE *f, const char *s, size_t n)
+{
+	(void)f;
+	(void)s;
+	(void)n;
+	return 0;
+}
+static inline bool cli_console_color_ok(void) { return true; }
+static inline bool cli_console_alone(void) { return false; }
+static inline bool cli_relaunched(void) { return false; }
+static inline bool cli_elevated(void) { return false; }
+static inline int cli_console_read(size_t max, char **ret, size_t *ret_len)
+{
+	(void)max;
+	(void)ret;
+	(void)ret_len;
+	return 0;
+}
+static inline int cli_console_key(void) { return 0; }
+static inline int cli_run_elevated(const char *args, int *ret_exit)
+{
+	(void)args;
+	(void)ret_exit;
+	return -1;
+}
+#endif
 
 /* Targets with what the probe must look at for them (commands.c). */
 typedef struct plan {
@@ -122,6 +196,9 @@ int cmd_list(const cli_opts *o);
 int cmd_ranges(const cli_opts *o);
 int cmd_snapshot(const cli_opts *o);
 int cmd_doctor(const cli_opts *o);
+/* doctor, telling also whether a port it checked is unavailable (what
+ * `fix` can act on). */
+int cmd_doctor_ex(const cli_opts *o, bool *ret_port_unavailable);
 int cmd_compose(const cli_opts *o);
 int cmd_explain(const cli_opts *o);
 int cmd_fix(const cli_opts *o);
@@ -129,5 +206,49 @@ int cmd_reserve(const cli_opts *o);
 int cmd_kill(const cli_opts *o);
 int cmd_free(const cli_opts *o);
 int cmd_watch(const cli_opts *o);
+int cmd_docker_plugin(const cli_opts *o); /* docker_plugin.c */
+int cmd_completion(const cli_opts *o);    /* completion.c */
+
+/* Inside WSL (wsl.c): the Windows host seen through interop. */
+typedef struct cli_wsl {
+	pd_wsl w;
+	bool active;      /* in WSL, probing live: the Windows side is asked */
+	pd_snapshot *win; /* the Windows host's snapshot, or NULL */
+	const char *via;  /* "portdoctor.exe" or "netsh.exe" */
+	char exe[512];    /* the portdoctor.exe that answered */
+	char note[768];   /* why the Windows side is missing or partial */
+} cli_wsl;
+
+/* Looks for WSL and, there, asks the Windows side about the targets
+ * (portdoctor.exe snapshot TARGET..., else netsh.exe's port ranges);
+ * never fails: what is missing becomes c->note.  targets may be empty
+ * (the common development ports).  cli_wsl_done releases it. */
+void cli_wsl_begin(const cli_opts *o, char **targets, size_t n, cli_wsl *c);
+void cli_wsl_done(cli_wsl *c);
+/* The heading of one machine's part of the output, and the lines that
+ * say what WSL is and how the Windows side was reached. */
+void cli_wsl_heading(const cli_wsl *c, bool windows, pd_buf *b);
+/* JSON: {"version":..,"distro":..,"networking_mode":..,...}; NULL with
+ * *err set when out of memory. */
+json_t *cli_wsl_json(const cli_wsl *c, int *err);
+/* Writes both machines' outputs (here: this side's, rendered with status
+ * r_here; win: the Windows side's, or NULL) as one text under headings,
+ * or with --json as one document {"wsl": ..., "machines": {"wsl": ...,
+ * "windows_host": ...}}.  Frees both; an exit status, as emit(). */
+int cli_wsl_emit(const cli_opts *o, const cli_wsl *c, int r_here,
+                 char *here, int r_win, char *win);
+/* fix inside WSL: when the Windows host holds the cause, replaces *s and
+ * *rep (this side's) with the Windows host's, so that the plan is made of
+ * Windows commands and nothing of WSL's own changes; true then.  w is
+ * begun here either way (cli_wsl_done releases it). */
+bool cli_wsl_fix_side(const cli_opts *o, const plan *p, cli_wsl *w,
+                      pd_snapshot **s, pd_report **rep);
+/* Says, before the plan, that the cause and the fix are the Windows
+ * host's. */
+void cli_wsl_fix_heading(const cli_wsl *w);
+/* fix --apply for the Windows host: portdoctor.exe fix TARGET... --apply
+ * --yes through interop (it asks for elevation on the Windows desktop),
+ * then the Windows side looked at again.  An exit status. */
+int cli_wsl_apply(const cli_opts *o, cli_wsl *w, const plan *p);
 
 #endif

@@ -2,6 +2,7 @@
  * The commands: parse operands, probe (or replay), diagnose, render,
  * print, and choose the exit status.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,6 +152,39 @@ int emit(int r, char *text)
 	return ok < 0 ? EXIT_PROBE : EXIT_OK;
 }
 
+/* Inside WSL, the Windows host's part of check or doctor: its report
+ * for the same targets, rendered; NULL text when it was not reached. */
+static int windows_part(const cli_opts *o, cli_wsl *w, const plan *p,
+                        bool doctor, bool *ret_bad, char **ret)
+{
+	pd_render_opts ro = {cli_color(o), o->verbose, false, false};
+	pd_report *rep = NULL;
+	pd_verdict *v = NULL;
+	size_t n = 0, i;
+	int r;
+
+	*ret = NULL;
+	if (!w->win)
+		return 0;
+	w->win->machine = "windows_host";
+	r = pd_diagnose(w->win, p->targets, p->n_targets, &rep);
+	if (r == 0 && doctor)
+		r = pd_ranges_check(w->win, &v, &n);
+	if (r == 0 && doctor)
+		r = o->json ? pd_render_doctor_json(rep, v, n, ret) :
+		    pd_render_doctor_text(rep, v, n, &ro, ret);
+	else if (r == 0)
+		r = o->json ? pd_render_check_json(rep, ret) :
+		    pd_render_check_text(rep, &ro, ret);
+	for (i = 0; r == 0 && rep && i < rep->n_results; i++)
+		*ret_bad = *ret_bad || (!doctor && !rep->results[i].available);
+	for (i = 0; r == 0 && i < n; i++)
+		*ret_bad = *ret_bad || v[i].severity >= PD_SEV_WARNING;
+	pd_verdicts_free(v, n);
+	pd_report_free(rep);
+	return r;
+}
+
 int cmd_check(const cli_opts *o)
 {
 	pd_render_opts ro = {cli_color(o), o->verbose, false, false};
@@ -158,10 +192,13 @@ int cmd_check(const cli_opts *o)
 	pd_snapshot *s = NULL;
 	pd_report *rep = NULL;
 	plan p;
-	char *text = NULL;
+	cli_wsl w;
+	char *text = NULL, *wtext = NULL;
 	size_t i;
-	int ex, r;
+	int ex, r, rw = 0;
+	bool win_bad = false;
 
+	memset(&w, 0, sizeof(w));
 	if (!o->n_args) {
 		cli_error(_("check needs at least one TARGET"));
 		cli_usage("check", true);
@@ -171,9 +208,13 @@ int cmd_check(const cli_opts *o)
 	if (ex)
 		return ex;
 	plan_probe_opts(&p, o, &po);
+	po.minimal = true;
+	cli_wsl_begin(o, o->args, o->n_args, &w);
 	ex = acquire(o, &po, &s);
 	if (ex)
 		goto out;
+	if (w.active)
+		s->machine = "wsl";
 	r = pd_diagnose(s, p.targets, p.n_targets, &rep);
 	if (r < 0) {
 		cli_error(_("diagnosis failed: %s"), pd_strerror(r));
@@ -182,15 +223,52 @@ int cmd_check(const cli_opts *o)
 	}
 	r = o->json ? pd_render_check_json(rep, &text) :
 	    pd_render_check_text(rep, &ro, &text);
-	ex = emit(r, text);
+	if (w.active) {
+		rw = windows_part(o, &w, &p, false, &win_bad, &wtext);
+		ex = cli_wsl_emit(o, &w, r, text, rw, wtext);
+	} else {
+		ex = emit(r, text);
+	}
+	if (ex == EXIT_OK && win_bad)
+		ex = EXIT_UNAVAILABLE;
 	for (i = 0; ex == EXIT_OK && i < rep->n_results; i++)
 		if (!rep->results[i].available)
 			ex = EXIT_UNAVAILABLE;
 out:
+	cli_wsl_done(&w);
 	pd_report_free(rep);
 	pd_snapshot_free(s);
 	plan_done(&p);
 	return ex;
+}
+
+static int stdout_write(void *ctx, const char *data, size_t len)
+{
+	(void)ctx;
+	return fwrite(data, 1, len, stdout) == len ? 0 : PD_EIO;
+}
+
+/* list --json goes out a socket at a time (pd_render_list_json_stream):
+ * 50,000 sockets would otherwise hold the whole document, and a jansson
+ * tree ten times its size, in memory. */
+static int emit_list_json(const pd_snapshot *s, const pd_render_opts *ro)
+{
+	int r = pd_render_list_json_stream(s, ro, stdout_write, NULL);
+
+	if (r == 0 && fflush(stdout) != 0)
+		r = PD_EIO;
+	if (r == PD_EIO) {
+		/* A reader that went away (| head) is not an error to report. */
+		if (errno == EPIPE)
+			return EXIT_OK;
+		cli_error(_("cannot write output: %s"), strerror(errno));
+		return EXIT_PROBE;
+	}
+	if (r < 0) {
+		cli_error(_("cannot format the output: %s"), pd_strerror(r));
+		return EXIT_PROBE;
+	}
+	return EXIT_OK;
 }
 
 int cmd_list(const cli_opts *o)
@@ -214,9 +292,12 @@ int cmd_list(const cli_opts *o)
 	ex = acquire(o, &po, &s);
 	if (ex)
 		return ex;
-	r = o->json ? pd_render_list_json(s, &ro, &text) :
-	    pd_render_list_text(s, &ro, &text);
-	ex = emit(r, text);
+	if (o->json) {
+		ex = emit_list_json(s, &ro);
+	} else {
+		r = pd_render_list_text(s, &ro, &text);
+		ex = emit(r, text);
+	}
 	pd_snapshot_free(s);
 	return ex;
 }
@@ -246,11 +327,15 @@ int cmd_ranges(const cli_opts *o)
 		pd_snapshot_free(s);
 		return EXIT_PROBE;
 	}
-	/* Render first: the order in which emit()'s arguments are evaluated
-	 * is unspecified, and text must be set before it is read. */
-	r = o->json ? pd_render_ranges_json(s, v, n, &text) :
-	    pd_render_ranges_text(s, v, n, &ro, &text);
-	ex = emit(r, text);
+	ex = cli_picture(o, s, NULL);
+	if (ex == EXIT_OK) {
+		/* Render first: the order in which emit()'s arguments are
+		 * evaluated is unspecified, and text must be set before it is
+		 * read. */
+		r = o->json ? pd_render_ranges_json(s, v, n, &text) :
+		    pd_render_ranges_text(s, v, n, &ro, &text);
+		ex = emit(r, text);
+	}
 	for (i = 0; ex == EXIT_OK && i < n; i++)
 		if (v[i].severity >= PD_SEV_WARNING)
 			ex = EXIT_UNAVAILABLE;
@@ -280,6 +365,11 @@ static int plan_common(plan *p)
 
 int cmd_doctor(const cli_opts *o)
 {
+	return cmd_doctor_ex(o, NULL);
+}
+
+int cmd_doctor_ex(const cli_opts *o, bool *ret_port_unavailable)
+{
 	pd_render_opts ro = {cli_color(o), o->verbose, false, false};
 	pd_probe_opts po;
 	pd_snapshot *s = NULL;
@@ -287,35 +377,55 @@ int cmd_doctor(const cli_opts *o)
 	pd_verdict *v = NULL;
 	size_t n = 0, i;
 	plan p;
-	char *text = NULL;
-	int ex = EXIT_PROBE, r;
+	cli_wsl w;
+	char *text = NULL, *wtext = NULL;
+	int ex = EXIT_PROBE, r, rw;
+	bool win_bad = false;
 
 	if (o->n_args) {
 		cli_error(_("doctor takes no operands (did you mean check?)"));
 		return EXIT_USAGE;
 	}
 	memset(&p, 0, sizeof(p));
+	memset(&w, 0, sizeof(w));
 	if (plan_common(&p) < 0) {
 		cli_error(_("out of memory"));
 		goto out;
 	}
 	plan_probe_opts(&p, o, &po);
+	cli_wsl_begin(o, NULL, 0, &w);
 	ex = acquire(o, &po, &s);
 	if (ex)
 		goto out;
+	if (w.active)
+		s->machine = "wsl";
 	ex = EXIT_PROBE;
 	if (pd_diagnose(s, p.targets, p.n_targets, &rep) < 0 ||
 	    pd_ranges_check(s, &v, &n) < 0) {
 		cli_error(_("out of memory"));
 		goto out;
 	}
+	ex = cli_picture(o, s, rep);
+	if (ex)
+		goto out;
 	r = o->json ? pd_render_doctor_json(rep, v, n, &text) :
 	    pd_render_doctor_text(rep, v, n, &ro, &text);
-	ex = emit(r, text);
+	if (w.active) {
+		rw = windows_part(o, &w, &p, true, &win_bad, &wtext);
+		ex = cli_wsl_emit(o, &w, r, text, rw, wtext);
+	} else {
+		ex = emit(r, text);
+	}
+	if (ex == EXIT_OK && win_bad)
+		ex = EXIT_UNAVAILABLE;
+	for (i = 0; ret_port_unavailable && i < rep->n_results; i++)
+		if (!rep->results[i].available)
+			*ret_port_unavailable = true;
 	for (i = 0; ex == EXIT_OK && i < n; i++)
 		if (v[i].severity >= PD_SEV_WARNING)
 			ex = EXIT_UNAVAILABLE;
 out:
+	cli_wsl_done(&w);
 	pd_verdicts_free(v, n);
 	pd_report_free(rep);
 	pd_snapshot_free(s);

@@ -4,8 +4,12 @@
  * publish, as check does, plus clashes inside the project.
  *
  * The files: each -f FILE, else COMPOSE_FILE, else the first of
- * compose.yaml, compose.yml, docker-compose.yaml, docker-compose.yml found
- * in the project directory or a parent, followed by its override file.  The
+ * compose.yaml, compose.yml, docker-compose.yml, docker-compose.yaml found
+ * in the project directory or a parent, followed by its override file; when
+ * a folder holds more than one, a warning says which was used, as the
+ * Compose CLI does.  Included and extended files are read here too, for
+ * the parser (pd_compose_input.read).  sctp ports are bind-tested here
+ * (pd_probe_sctp_bind_test), since a check target has no sctp.  The
  * project directory is --project-directory, else the first file's folder.
  * Variables come from the process environment, then .env in the project
  * directory (or --env-file): the process wins, as in Compose.  Parsing is
@@ -31,8 +35,9 @@ extern char **environ;
 
 #define MAX_FILES 64
 
+/* compose-go cli/options.go DefaultFileNames, in its order of preference. */
 static const char *const default_names[] = {
-	"compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml",
+	"compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml",
 };
 static const char *const override_names[] = {
 	"compose.override.yml", "compose.override.yaml",
@@ -50,6 +55,7 @@ typedef struct project_in {
 	char *profiles_buf;
 	char *profiles[MAX_FILES];
 	size_t n_profiles;
+	char *notes[2]; /* "found multiple ... using ...", malloc'ed */
 } project_in;
 
 static void project_in_done(project_in *p)
@@ -66,6 +72,8 @@ static void project_in_done(project_in *p)
 		free(p->vars[i]);
 	free(p->vars);
 	free(p->profiles_buf);
+	free(p->notes[0]);
+	free(p->notes[1]);
 }
 
 static bool is_sep(char c)
@@ -124,19 +132,47 @@ static int add_path(project_in *p, const char *path)
 	return EXIT_OK;
 }
 
-/* The first default name present in dir (dir "" = here), or NULL. */
-static char *default_in(const char *dir)
+/* The first of names present in dir (dir "" = here), or NULL; when more
+ * are present, *note says which one is used. */
+static char *first_in(const char *dir, const char *const *names, size_t n,
+                      const char *what, char **note)
 {
-	size_t i;
+	char *path = NULL, found[256] = "";
+	size_t i, n_found = 0;
 
-	for (i = 0; i < sizeof(default_names) / sizeof(*default_names); i++) {
-		char *path = join(dir, default_names[i]);
+	for (i = 0; i < n; i++) {
+		char *p = join(dir, names[i]);
 
-		if (!path || exists(path))
-			return path;
-		free(path);
+		if (!p)
+			break;
+		if (exists(p)) {
+			snprintf(found + strlen(found), sizeof(found) - strlen(found),
+			         "%s%s", n_found++ ? ", " : "", names[i]);
+			if (!path) {
+				path = p;
+				continue;
+			}
+		}
+		free(p);
 	}
-	return NULL;
+	if (n_found > 1 && note && !*note) {
+		char buf[512];
+		const char *used = path + strlen(path);
+
+		while (used > path && !is_sep(used[-1]))
+			used--;
+		snprintf(buf, sizeof(buf), "found multiple %s with supported names: "
+		         "%s; using %s", what, found, used);
+		*note = pd__strdup(buf);
+	}
+	return path;
+}
+
+static char *default_in(const char *dir, char **note)
+{
+	return first_in(dir, default_names,
+	                sizeof(default_names) / sizeof(*default_names),
+	                "config files", note);
 }
 
 static char *absolute(const char *path)
@@ -157,8 +193,7 @@ static char *absolute(const char *path)
  * by absolute path then); its override file follows it. */
 static int find_default(project_in *p, const char *start)
 {
-	char *path = default_in(start ? start : ""), *dir = NULL;
-	size_t i;
+	char *path = default_in(start ? start : "", &p->notes[0]), *dir = NULL;
 	int ex;
 
 	if (!path && (dir = absolute(start ? start : "")) != NULL) {
@@ -172,11 +207,11 @@ static int find_default(project_in *p, const char *start)
 				break;
 			}
 			dir[n - 1] = '\0';
-			if ((path = default_in(dir)) != NULL)
+			if ((path = default_in(dir, &p->notes[0])) != NULL)
 				break;
 		}
 		if (!path && *dir)
-			path = default_in(dir); /* the root itself */
+			path = default_in(dir, &p->notes[0]); /* the root itself */
 		free(dir);
 	}
 	if (!path) {
@@ -189,17 +224,16 @@ static int find_default(project_in *p, const char *start)
 	ex = add_path(p, path);
 	if (!ex && !p->dir && !(p->dir = dir_of(path)))
 		ex = EXIT_PROBE;
-	for (i = 0; !ex && i < sizeof(override_names) / sizeof(*override_names);
-	     i++) {
-		char *d = dir_of(path), *o = d ? join(d, override_names[i]) : NULL;
-		bool found = o && exists(o);
+	if (!ex) {
+		char *d = dir_of(path), *o = d ?
+		          first_in(d, override_names, sizeof(override_names) /
+		                   sizeof(*override_names), "override files",
+		                   &p->notes[1]) : NULL;
 
-		if (found)
+		if (o)
 			ex = add_path(p, o);
 		free(d);
 		free(o);
-		if (found)
-			break;
 	}
 	free(path);
 	return ex;
@@ -385,6 +419,51 @@ static int gather(const cli_opts *o, project_in *p)
 	return EXIT_OK;
 }
 
+/* pd_compose_input.read: included and extended files. */
+static int read_compose(void *ud, const char *path, char *err, size_t errsize,
+                        char **ret, size_t *ret_len)
+{
+	(void)ud;
+	return pd_probe_read_file(path, PD_COMPOSE_MAX_BYTES, err, errsize, ret,
+	                          ret_len);
+}
+
+/* Bind tests of the sctp ports (at most PD_TARGET_MAX_PORTS), on this
+ * machine only: a recorded snapshot cannot say. */
+static int test_sctp(const cli_opts *o, pd_compose_project *proj)
+{
+	size_t i, n = 0;
+	unsigned port;
+
+	if (!proj->n_sctp || o->snapshot_path)
+		return EXIT_OK;
+	for (i = 0; i < proj->n_sctp; i++)
+		n += (size_t)(proj->sctp[i].target.port_hi -
+		              proj->sctp[i].target.port_lo) + 1;
+	if (n > PD_TARGET_MAX_PORTS)
+		return EXIT_OK;
+	proj->sctp_binds = calloc(n, sizeof(*proj->sctp_binds));
+	if (!proj->sctp_binds) {
+		cli_error(_("out of memory"));
+		return EXIT_PROBE;
+	}
+	for (i = 0; i < proj->n_sctp; i++) {
+		const pd_target *t = &proj->sctp[i].target;
+
+		for (port = t->port_lo; port <= t->port_hi; port++) {
+			pd_endpoint ep;
+
+			memset(&ep, 0, sizeof(ep));
+			ep.addr = t->host == PD_HOST_ADDR ? t->addr :
+			          pd_addr_any(PD_FAMILY_V4);
+			ep.port = (uint16_t)port;
+			pd_probe_sctp_bind_test(&ep,
+			                        &proj->sctp_binds[proj->n_sctp_binds++]);
+		}
+	}
+	return EXIT_OK;
+}
+
 static int plan_project(const pd_compose_project *proj, plan *pl)
 {
 	size_t i, total = 0;
@@ -440,15 +519,25 @@ int cmd_compose(const cli_opts *o)
 	ci.project_name = o->project_name ? o->project_name :
 	                  var(&in, "COMPOSE_PROJECT_NAME");
 	ci.dir_name = dirname = base_name(in.dir);
+	ci.project_dir = in.dir;
+	ci.read = read_compose;
 	r = pd_compose_parse(&ci, err, sizeof(err), &proj);
 	if (r < 0) {
 		cli_error("%s", err);
 		ex = r == PD_ENOMEM ? EXIT_PROBE : EXIT_USAGE;
 		goto out;
 	}
+	for (i = 0; i < 2; i++)
+		if (in.notes[i] && pd_compose_project_warn(proj, in.notes[i]) < 0) {
+			cli_error(_("out of memory"));
+			ex = EXIT_PROBE;
+			goto out;
+		}
 	for (i = 0; i < proj->n_warnings; i++)
 		cli_error(_("warning: %s"), proj->warnings[i]);
-	ex = plan_project(proj, &pl);
+	ex = test_sctp(o, proj);
+	if (!ex)
+		ex = plan_project(proj, &pl);
 	if (ex)
 		goto out;
 	/* The engine names the containers holding ports: this project's own

@@ -4,11 +4,14 @@
  *
  * Nothing changes without --apply (kill is itself the request).  Before
  * acting: a remedy portdoctor refuses is refused (exit 2), one that needs
- * root/administrator is refused without it (exit 2, saying how to rerun),
+ * root/administrator is refused without it (exit 2, saying how to rerun;
+ * on Windows portdoctor first offers to run itself again elevated),
  * and unless --yes a person confirms on a terminal; without a terminal and
- * without --yes it refuses (exit 2).  A failed step stops the rest (exit
- * 3).  Afterwards the target is probed again and before/after shown: exit
- * 0 when it is available, 1 when not.
+ * without --yes it refuses (exit 2).  A failed step stops the rest but
+ * the steps that put back what the remedy changed ("always": net start
+ * winnat), and the report names it (exit 3).  Afterwards the target is
+ * probed again and before/after shown: exit 0 when it is available, 1
+ * when not.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,7 +57,7 @@ static bool confirm(const cli_opts *o, const char *question, int *ret_exit)
 		return false;
 	}
 	fflush(stdout);
-	fprintf(stderr, "%s [y/N] ", question);
+	cli_fprintf(stderr, "%s [y/N] ", question);
 	fflush(stderr);
 	if (!fgets(line, sizeof(line), stdin) ||
 	    (line[0] != 'y' && line[0] != 'Y')) {
@@ -65,17 +68,52 @@ static bool confirm(const cli_opts *o, const char *question, int *ret_exit)
 	return true;
 }
 
-static int refuse_unprivileged(const pd_snapshot *s, const pd_remedy *r,
-                               const char *command)
+/*
+ * A remedy needs an administrator and this run is not elevated.  On a live
+ * Windows machine, portdoctor offers to run again elevated (the UAC
+ * prompt) with the very same arguments, asking first unless --yes; the
+ * elevated run shows its plan and result in a window of its own, which
+ * waits for a key (main.c), and its exit status becomes this run's.
+ * JSON output would land in that other window, so --json only refuses.
+ */
+static int refuse_unprivileged(const cli_opts *o, const pd_snapshot *s,
+                               const pd_remedy *r, const char *command,
+                               bool *ret_relaunched)
 {
-	if (is_windows(s))
-		cli_error(_("%s needs an elevated administrator: nothing was "
-		            "changed; open a terminal with \"Run as administrator\" "
-		            "(or: Start-Process portdoctor -Verb RunAs) and run "
-		            "`portdoctor %s` again"), pd_remedy_name(r->id), command);
-	else
+	char q[256];
+	int ex, code = 0;
+
+	if (!is_windows(s)) {
 		cli_error(_("%s needs root: nothing was changed; run `sudo "
 		            "portdoctor %s`"), pd_remedy_name(r->id), command);
+		return EXIT_USAGE;
+	}
+	if (!o->snapshot_path && !o->json && !cli_relaunched() &&
+	    (o->yes || isatty(0))) {
+		snprintf(q, sizeof(q), _("%s needs administrator rights. Run "
+		                         "portdoctor again as administrator "
+		                         "(Windows asks you to allow it)?"),
+		         pd_remedy_name(r->id));
+		if (!confirm(o, q, &ex))
+			return ex;
+		switch (cli_run_elevated(NULL, &code)) {
+		case 0:
+			*ret_relaunched = true;
+			cli_printf(_("the run as administrator (in its own window) "
+			             "ended with status %d\n"), code);
+			return code;
+		case 1:
+			cli_error(_("administrator rights were not given: nothing was "
+			            "changed"));
+			return EXIT_USAGE;
+		default:
+			break;
+		}
+	}
+	cli_error(_("%s needs an elevated administrator: nothing was changed; "
+	            "run `portdoctor %s` from a terminal opened with \"Run as "
+	            "administrator\", or on a terminal let portdoctor ask to run "
+	            "itself elevated"), pd_remedy_name(r->id), command);
 	return EXIT_USAGE;
 }
 
@@ -150,11 +188,64 @@ static void put_victims(const pd_snapshot *s, const pd_plan *pl)
 	pd_buf_done(&b);
 }
 
-/* Runs the steps of one remedy; prints (text mode) or logs them. */
-static int apply_remedy(const cli_opts *o, const pd_remedy *r, pd_buf *log)
+/* Records the first failed step in the outcome and says which it was. */
+static void note_failure(const pd_remedy *r, size_t i, const char *err,
+                         pd_outcome *oc)
 {
+	char *cmd = NULL;
+
+	if (pd_step_command(&r->steps[i], &cmd) < 0)
+		cmd = NULL;
+	oc->failed_remedy = pd_remedy_name(r->id);
+	oc->failed_step = i + 1;
+	snprintf(oc->failed_command, sizeof(oc->failed_command), "%s",
+	         cmd ? cmd : "");
+	snprintf(oc->failed_error, sizeof(oc->failed_error), "%s", err);
+	cli_error(_("%s failed at step %zu of %zu: %s"), pd_remedy_name(r->id),
+	          i + 1, r->n_steps, err);
+	/* The step that puts things back failed itself: what was changed
+	 * (WinNAT stopped) stays so until a person runs it. */
+	if (r->steps[i].always) {
+		snprintf(oc->run_now, sizeof(oc->run_now), "%s", cmd ? cmd : "");
+		cli_error(_("run this now, as an administrator: %s"),
+		          cmd ? cmd : "?");
+	}
+	free(cmd);
+}
+
+/* A restore step ran after the failure: say whether it put things back;
+ * when it failed too, the exact command a person must run now. */
+static void note_restore(const cli_opts *o, const pd_step *st, int rc,
+                         const char *err, pd_outcome *oc)
+{
+	char *cmd = NULL;
+
+	if (rc >= 0) {
+		oc->n_restored++;
+		if (!o->json)
+			cli_printf(_("restored: %s: done\n"), st->text);
+		return;
+	}
+	if (pd_step_command(st, &cmd) < 0)
+		cmd = NULL;
+	if (!oc->run_now[0])
+		snprintf(oc->run_now, sizeof(oc->run_now), "%s", cmd ? cmd : "");
+	cli_error(_("could not restore (%s): %s; run this now, as an "
+	            "administrator: %s"), st->text, err, cmd ? cmd : "?");
+	free(cmd);
+}
+
+/* Runs the steps of one remedy; prints (text mode) or logs them.  After a
+ * failure only the "always" steps still run, each only when the step it
+ * undoes changed something (pd_apply_step returned 0, not 1 for "nothing
+ * to do"). */
+static int apply_remedy(const cli_opts *o, const pd_remedy *r, pd_buf *log,
+                        pd_outcome *oc)
+{
+	bool changed[64] = {false};
 	pd_apply_opts ao;
 	size_t i;
+	int failed = 0;
 
 	memset(&ao, 0, sizeof(ao));
 	for (i = 0; i < r->n_steps; i++) {
@@ -163,8 +254,15 @@ static int apply_remedy(const cli_opts *o, const pd_remedy *r, pd_buf *log)
 		size_t mark;
 		int rc;
 
+		if (failed && !st->always)
+			continue;
 		if (st->kind == PD_STEP_MANUAL) {
 			pd_buf_printf(log, "# %s\n", st->text);
+			continue;
+		}
+		if (st->always && st->undoes > 0 && st->undoes <= 64 &&
+		    !changed[st->undoes - 1]) {
+			pd_buf_printf(log, "# not needed: %s\n", st->text);
 			continue;
 		}
 		mark = log->len;
@@ -173,15 +271,21 @@ static int apply_remedy(const cli_opts *o, const pd_remedy *r, pd_buf *log)
 			free(cmd);
 		}
 		rc = pd_apply_step(st, &ao, log, err, sizeof(err));
+		if (rc > 0)
+			pd_buf_printf(log, "# %s\n", err[0] ? err : "nothing to do");
 		if (!o->json && log->data)
 			put_log(log->data + mark, log->len - mark);
-		if (rc < 0) {
+		if (rc == 0 && i < 64)
+			changed[i] = true;
+		if (failed) {
+			note_restore(o, st, rc, err, oc);
+		} else if (rc < 0) {
 			pd_buf_printf(log, "failed: %s\n", err);
-			cli_error(_("%s failed: %s"), pd_remedy_name(r->id), err);
-			return rc;
+			note_failure(r, i, err, oc);
+			failed = rc;
 		}
 	}
-	return 0;
+	return failed;
 }
 
 /* Probes the plan's targets again (retrying briefly while a port is still
@@ -221,17 +325,17 @@ static void put_before_after(const pd_result *before, const pd_result *after)
 	size_t i;
 
 	pd_target_format(&before->target, before->port, t, sizeof(t));
-	printf(_("%s: before: %s"), t, before->available ? _("available") :
-	       _("NOT AVAILABLE"));
+	cli_printf(_("%s: before: %s"), t, before->available ? _("available") :
+	           _("NOT AVAILABLE"));
 	for (i = 0; i < before->n_findings; i++)
 		if (before->findings[i].severity == PD_SEV_ERROR)
-			printf(" %s", pd_finding_name(before->findings[i].code));
-	printf(_("; after: %s"), !after ? _("unknown") : after->available ?
-	       _("available") : _("NOT AVAILABLE"));
+			cli_printf(" %s", pd_finding_name(before->findings[i].code));
+	cli_printf(_("; after: %s"), !after ? _("unknown") : after->available ?
+	           _("available") : _("NOT AVAILABLE"));
 	for (i = 0; after && i < after->n_findings; i++)
 		if (after->findings[i].severity == PD_SEV_ERROR)
-			printf(" %s", pd_finding_name(after->findings[i].code));
-	printf("\n");
+			cli_printf(" %s", pd_finding_name(after->findings[i].code));
+	cli_printf("\n");
 }
 
 typedef struct fixrun {
@@ -244,6 +348,7 @@ typedef struct fixrun {
 	int *chosen; /* per plan: first remedy to apply, -1 none */
 	pd_outcome *out;
 	pd_buf *logs;
+	bool relaunched; /* ran again elevated: its status is the answer */
 } fixrun;
 
 static void fixrun_done(fixrun *f)
@@ -263,16 +368,19 @@ static void fixrun_done(fixrun *f)
 	plan_done(&f->p);
 }
 
-/* A free port near each unavailable one, for use_other_port. */
-static uint16_t other_port(const cli_opts *o, const pd_result *res)
+/* A free port near each unavailable one, for use_other_port.  On
+ * Windows never one from 49152 up: that is the default dynamic range, the
+ * one a reset_dynamic_range plan sets. */
+static uint16_t other_port(const cli_opts *o, const pd_snapshot *s,
+                           const pd_result *res)
 {
-	uint16_t port = 0;
+	uint16_t port = 0, hi = is_windows(s) ? 49151 : 65535;
 	size_t n = 0, ns = 0;
 	char err[256];
 
 	if (o->snapshot_path)
 		return 0;
-	if (cli_free_ports(res->target.proto, res->port, 1024, 65535, 1, &port,
+	if (cli_free_ports(res->target.proto, res->port, 1024, hi, 1, &port,
 	                   &n, NULL, 0, &ns, err, sizeof(err)) < 0 || n == 0)
 		return 0;
 	return port;
@@ -310,7 +418,8 @@ static int build_plans(const cli_opts *o, fixrun *f, bool kill)
 		int r;
 
 		pd_buf_init(&f->logs[i], 0);
-		popts.other_port = !kill && !res->available ? other_port(o, res) : 0;
+		popts.other_port = !kill && !res->available ?
+		                   other_port(o, f->s, res) : 0;
 		r = kill ? pd_plan_kill(f->s, res, &popts, &f->plans[i]) :
 		    pd_plan_build(f->s, res, &popts, &f->plans[i]);
 		if (r < 0) {
@@ -367,7 +476,8 @@ static int choose(const cli_opts *o, fixrun *f, const char *command,
 				return EXIT_USAGE;
 			}
 			if (r->needs_root && !f->s->privileged)
-				return refuse_unprivileged(f->s, r, command);
+				return refuse_unprivileged(o, f->s, r, command,
+				                           &f->relaunched);
 			if (!r->with_next)
 				break;
 		}
@@ -401,23 +511,23 @@ static int apply_all(const cli_opts *o, fixrun *f, const char *kind)
 			if (!o->json) {
 				char tb[PD_SHOWN_SIZE];
 
-				printf(_("applying %s: %s\n"), pd_remedy_name(rm->id),
-				       pd__shown(rm->title, 400, tb, sizeof(tb)));
+				cli_printf(_("applying %s: %s\n"), pd_remedy_name(rm->id),
+				           pd__shown(rm->title, 400, tb, sizeof(tb)));
 			}
 			/* A holder that was ended may take a moment to let go. */
 			if (rm->id == PD_R_STOP_PROCESS || rm->id == PD_R_STOP_UNIT ||
 			    rm->id == PD_R_STOP_CONTAINER ||
 			    rm->id == PD_R_RESOLVED_STUB_OFF)
 				tries = RECHECK_TRIES;
-			r = apply_remedy(o, rm, &f->logs[i]);
+			r = apply_remedy(o, rm, &f->logs[i], &f->out[i]);
 			if (r < 0) {
 				f->out[i].err = r;
 				ex = EXIT_APPLY;
 				break;
 			}
 			if (rm->needs_reboot && !o->json)
-				printf(_("a reboot is needed for %s to take full effect\n"),
-				       pd_remedy_name(rm->id));
+				cli_printf(_("a reboot is needed for %s to take full effect\n"),
+				           pd_remedy_name(rm->id));
 			if (!rm->with_next)
 				break;
 		}
@@ -478,9 +588,11 @@ static int run_fix(const cli_opts *o, bool kill)
 	char *text = NULL;
 	size_t i;
 	int ex, r;
-	bool any_unavailable = false, any = false;
+	bool any_unavailable = false, any = false, on_windows = false;
+	cli_wsl w;
 
 	memset(&f, 0, sizeof(f));
+	memset(&w, 0, sizeof(w));
 	if (kill && o->n_args != 1) {
 		cli_error(_("kill takes one TARGET"));
 		return EXIT_USAGE;
@@ -518,6 +630,11 @@ static int run_fix(const cli_opts *o, bool kill)
 		ex = EXIT_PROBE;
 		goto out;
 	}
+	/* Inside WSL a cause on the Windows host is fixed there (wsl.c). */
+	if (!kill && !o->snapshot_path)
+		on_windows = cli_wsl_fix_side(o, &f.p, &w, &f.s, &f.rep);
+	if (on_windows && !o->json)
+		cli_wsl_fix_heading(&w);
 	ex = build_plans(o, &f, kill);
 	if (ex)
 		goto out;
@@ -542,15 +659,21 @@ static int run_fix(const cli_opts *o, bool kill)
 		for (i = 0; kill && i < f.n_plans; i++)
 			put_victims(f.s, f.plans[i]);
 	}
+	if (on_windows) {
+		ex = confirm(o, _("Run the Windows commands above on the Windows "
+		                  "host, as administrator?"), &ex) ?
+		     cli_wsl_apply(o, &w, &f.p) : ex;
+		goto out;
+	}
 	ex = choose(o, &f, kill ? "kill" : "fix", &any);
-	if (ex)
+	if (ex || f.relaunched)
 		goto out;
 	if (!any) {
 		bool unnamed = kill && say_unnamed(&f);
 
 		if (!o->json && !unnamed)
-			printf(kill ? _("nothing to end\n") :
-			       _("nothing portdoctor can apply\n"));
+			cli_printf(kill ? _("nothing to end\n") :
+			           _("nothing portdoctor can apply\n"));
 		ex = any_unavailable ? EXIT_UNAVAILABLE : EXIT_OK;
 		if (o->json) {
 			r = pd_render_plans_json(kind, (const pd_plan **)f.plans,
@@ -564,6 +687,7 @@ static int run_fix(const cli_opts *o, bool kill)
 		goto out;
 	ex = apply_all(o, &f, kind);
 out:
+	cli_wsl_done(&w);
 	fixrun_done(&f);
 	return ex;
 }
@@ -655,6 +779,11 @@ int cmd_reserve(const cli_opts *o)
 	if (ex)
 		goto out;
 	memset(&po, 0, sizeof(po));
+	/* The sockets on those ports, with their owners: a Windows excluded
+	 * range cannot be added over a port in use (the plan refuses it). */
+	po.ports = rs;
+	po.n_ports = o->n_args;
+	po.owners = 1;
 	ex = acquire(o, &po, &s);
 	if (ex)
 		goto out;
@@ -673,8 +802,8 @@ int cmd_reserve(const cli_opts *o)
 			                         NULL, &text);
 			ex = emit(r, text);
 		} else {
-			printf(o->remove ? _("not reserved: nothing to do\n") :
-			       _("already reserved: nothing to do\n"));
+			cli_printf(o->remove ? _("not reserved: nothing to do\n") :
+			           _("already reserved: nothing to do\n"));
 		}
 		goto out;
 	}
@@ -687,12 +816,17 @@ int cmd_reserve(const cli_opts *o)
 			goto out;
 	}
 	if (pl->remedies[0].refusal) {
+		/* A port in use, or a list that cannot be read, is never
+		 * reserved (the plan says why). */
 		cli_error(_("refused: %s"), pl->remedies[0].refusal);
 		ex = EXIT_USAGE;
 		goto out;
 	}
 	if (pl->remedies[0].needs_root && !s->privileged) {
-		ex = refuse_unprivileged(s, &pl->remedies[0], "reserve");
+		bool relaunched = false;
+
+		ex = refuse_unprivileged(o, s, &pl->remedies[0], "reserve",
+		                         &relaunched);
 		goto out;
 	}
 	if (!confirm(o, o->remove ? _("Release these ports?") :
@@ -700,7 +834,7 @@ int cmd_reserve(const cli_opts *o)
 		goto out;
 	out.attempted = true;
 	out.remedy = pd_remedy_name(pl->remedies[0].id);
-	r = apply_remedy(o, &pl->remedies[0], &log);
+	r = apply_remedy(o, &pl->remedies[0], &log, &out);
 	out.err = r < 0 ? r : 0;
 	out.log = log.data;
 	ex = r < 0 ? EXIT_APPLY : EXIT_OK;
@@ -724,8 +858,8 @@ int cmd_reserve(const cli_opts *o)
 			free(list);
 		}
 		if (!o->json && now.data)
-			printf(_("reserved now: %s\n"), *now.data ? now.data :
-			       _("none"));
+			cli_printf(_("reserved now: %s\n"), *now.data ? now.data :
+			           _("none"));
 		pd_buf_done(&now);
 	}
 	if (o->json) {

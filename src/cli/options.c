@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_first.h"
 
 /* The commands.  Add a new one here and in usage.c. */
 static const cli_command commands[] = {
@@ -26,6 +27,8 @@ static const cli_command commands[] = {
 	{"kill", cmd_kill},
 	{"free", cmd_free},
 	{"watch", cmd_watch},
+	{"docker-plugin", cmd_docker_plugin},
+	{"completion", cmd_completion}, /* hidden: for packagers */
 	{NULL, NULL},
 };
 
@@ -78,6 +81,7 @@ static bool fix_value_opt(const char *a, cli_opts *o, const char ***slot,
 		{"--near", offsetof(cli_opts, near_text)},
 		{"--range", offsetof(cli_opts, range_text)},
 		{"--interval", offsetof(cli_opts, interval_text)},
+		{"--windows-exe", offsetof(cli_opts, windows_exe)},
 	};
 	size_t i;
 
@@ -113,11 +117,7 @@ int cli_parse(int argc, char **argv, cli_opts *o, char *err, size_t errsize)
 		const char **slot = NULL;
 
 		if (only_operands || a[0] != '-' || strcmp(a, "-") == 0) {
-			if (!o->command) {
-				if (!is_command(a)) {
-					snprintf(err, errsize, "unknown command '%s'", a);
-					return -1;
-				}
+			if (!o->command && !o->n_args && is_command(a)) {
 				o->command = a;
 			} else {
 				o->args[o->n_args++] = argv[i];
@@ -141,6 +141,11 @@ int cli_parse(int argc, char **argv, cli_opts *o, char *err, size_t errsize)
 		} else if (strcmp(a, "--no-color") == 0) {
 			o->color = 0;
 		} else if (long_opt(a, "--color", &v)) {
+			/* "--color WHEN" as --help writes it, and "--color=WHEN". */
+			if (!v && i + 1 < argc && (strcmp(argv[i + 1], "auto") == 0 ||
+			    strcmp(argv[i + 1], "always") == 0 ||
+			    strcmp(argv[i + 1], "never") == 0))
+				v = argv[++i];
 			if (!v || strcmp(v, "auto") == 0)
 				o->color = -1;
 			else if (strcmp(v, "always") == 0)
@@ -183,6 +188,10 @@ int cli_parse(int argc, char **argv, cli_opts *o, char *err, size_t errsize)
 			o->until_free = true;
 		} else if (strcmp(a, "--until-taken") == 0) {
 			o->until_taken = true;
+		} else if (strcmp(a, "--hooks") == 0) {
+			o->hooks = true;
+		} else if (strcmp(a, "--picture") == 0) {
+			o->picture = true;
 		} else if (fix_value_opt(a, o, &slot, &v)) {
 			if (!v) {
 				if (i + 1 >= argc || !*argv[i + 1]) {
@@ -214,6 +223,9 @@ int cli_parse(int argc, char **argv, cli_opts *o, char *err, size_t errsize)
 				o->compose_files[o->n_compose_files++] = v;
 		}
 	}
+	/* "portdoctor 8080", a pasted error, or a mistyped command. */
+	if (!o->command && o->n_args)
+		return cli_first_contact(o, err, errsize);
 	if (!o->command)
 		o->command = "doctor";
 	/* ranges --from-netsh FILE...: its operands are more pasted files. */

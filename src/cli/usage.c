@@ -9,10 +9,11 @@
 #include "core/i18n.h"
 
 static const char synopsis[] =
-	"usage: portdoctor [doctor] [--json] [--snapshot FILE]\n"
+	"usage: portdoctor [doctor] [--json] [--picture] [--snapshot FILE]\n"
 	"       portdoctor check TARGET... [--json] [-v] [--snapshot FILE]\n"
 	"       portdoctor list [--tcp] [--udp] [--json] [-v] [--snapshot FILE]\n"
-	"       portdoctor ranges [--json] [--snapshot FILE | --from-netsh FILE...]\n"
+	"       portdoctor ranges [--json] [--picture]\n"
+	"                  [--snapshot FILE | --from-netsh FILE...]\n"
 	"       portdoctor snapshot [-o FILE] [TARGET...]\n"
 	"       portdoctor explain [TEXT... | -f FILE] [--offline] [--json] [-v]\n"
 	"       portdoctor compose [-f FILE]... [--profile NAME]... [--env-file FILE]\n"
@@ -26,6 +27,8 @@ static const char synopsis[] =
 	"       portdoctor kill TARGET [--signal SIG] [--yes] [--json]\n"
 	"       portdoctor watch TARGET... [--interval SECONDS]\n"
 	"                  [--until-free | --until-taken] [--json]\n"
+	"       portdoctor docker-plugin install|remove [--hooks] [--apply]\n"
+	"       portdoctor PORT | TARGET...   (check)   portdoctor 'ERROR TEXT'   (explain)\n"
 	"       portdoctor --version | --help\n";
 
 static const char details[] =
@@ -57,6 +60,8 @@ static const char details[] =
 	"             never PID 1, kernel threads or critical services)\n"
 	"  watch      a timestamped line whenever a target is taken, released,\n"
 	"             reserved, or the dynamic range changes\n"
+	"  docker-plugin  install or remove `docker portdoctor` (a link in\n"
+	"             ~/.docker/cli-plugins; --hooks: Docker's error hooks)\n"
 	"\n"
 	"TARGET: 8080  8080/udp  3000-3010  127.0.0.1:8080  [::1]:8080\n"
 	"        0.0.0.0:53/udp  localhost:3000  :8080\n"
@@ -89,9 +94,13 @@ static const char details[] =
 	"  --signal SIG       kill: TERM (default), INT, HUP, KILL, ...\n"
 	"  --interval SECONDS watch: how often to look (default 1)\n"
 	"  --until-free, --until-taken   watch: exit 0 on that change\n"
+	"  --picture          ranges, doctor: draw the port space also off a terminal\n"
+	"  --hooks            docker-plugin install: turn on Docker's error hooks\n"
 	"  -v, --verbose      every owner detail and every socket\n"
 	"  --no-engine        do not ask Docker or Podman which container holds\n"
 	"                     a port (DOCKER_HOST, docker context, usual sockets)\n"
+	"  --windows-exe PATH inside WSL: the portdoctor.exe that answers for the\n"
+	"                     Windows host (else beside this program or on PATH)\n"
 	"  --color WHEN       auto (default), always or never; NO_COLOR is honoured\n"
 	"  --no-color         same as --color never\n"
 	"  -h, --help         this text\n"
@@ -106,9 +115,10 @@ void cli_usage(const char *command, bool to_stderr)
 	FILE *f = to_stderr ? stderr : stdout;
 
 	(void)command;
-	fputs(_(synopsis), f);
+	cli_fprintf(f, "%s", _(synopsis));
 	if (!to_stderr)
-		fputs(_(details), f);
+		cli_fprintf(f, "%s", _(details));
 	else
-		fputs(_("Try 'portdoctor --help' for more information.\n"), f);
+		cli_fprintf(f, "%s",
+		            _("Try 'portdoctor --help' for more information.\n"));
 }

@@ -1,7 +1,9 @@
 /*
  * What a Compose project adds to a check: the project's own running
- * containers are no conflict, two services of the project that want the
- * same host port are, and a "8000-8010:80" range needs one free port only.
+ * containers are no conflict (named by the engine's port list, or for
+ * network_mode: host by the holder's cgroup), two services of the project
+ * that want the same host port are, and a "8000-8010:80" range needs one
+ * free port only.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,6 +85,35 @@ static const pd_container *own_container(const pd_snapshot *s,
 	return NULL;
 }
 
+/* network_mode: host: the port is held by the program itself, not by a
+ * proxy, so the engine's port list cannot name the container.  Its
+ * cgroup can: Docker's and Podman's cgroup paths carry the container's
+ * full id ("docker-ID.scope", "/docker/ID", "libpod-ID.scope"). */
+static const pd_container *own_by_cgroup(const pd_snapshot *s,
+                                         const pd_compose_project *p,
+                                         const pd_compose_port *e,
+                                         const pd_finding *f)
+{
+	size_t i, k, j;
+
+	for (i = 0; i < f->n_sockets; i++) {
+		const pd_socket *sk = &s->sockets[f->sockets[i]];
+
+		for (k = 0; k < sk->n_pids; k++) {
+			const pd_process *pr = pd_snapshot_find_process(s, sk->pids[k]);
+
+			for (j = 0; pr && pr->cgroup && j < s->n_containers; j++) {
+				const pd_container *c = &s->containers[j];
+
+				if (own(p, e, c) && c->id && strlen(c->id) >= 32 &&
+				    strstr(pr->cgroup, c->id))
+					return c;
+			}
+		}
+	}
+	return NULL;
+}
+
 static int already_running(const pd_compose_project *p, const pd_snapshot *s,
                            const pd_compose_port *e, pd_result *res)
 {
@@ -98,14 +129,21 @@ static int already_running(const pd_compose_project *p, const pd_snapshot *s,
 		if (f->code != PD_F_IN_USE)
 			continue;
 		if (!c)
-			c = own_container(s, p, e, res->port);
+			c = e->host_network ? own_by_cgroup(s, p, e, f) :
+			    own_container(s, p, e, res->port);
 		if (!own(p, e, c))
 			continue;
 		pd_buf_init(&b, 4096);
-		pd_buf_printf(&b, _("already running: this project's own container "
-		                    "%s (service %s) publishes it, which is no "
-		                    "conflict"), c->name ? c->name : c->id ?
-		              c->id : "?", e->service);
+		if (e->host_network)
+			pd_buf_printf(&b, _("already running: this project's own "
+			                    "container %s (service %s, network_mode: "
+			                    "host) holds it, which is no conflict"),
+			              c->name ? c->name : c->id ? c->id : "?", e->service);
+		else
+			pd_buf_printf(&b, _("already running: this project's own "
+			                    "container %s (service %s) publishes it, which "
+			                    "is no conflict"), c->name ? c->name : c->id ?
+			              c->id : "?", e->service);
 		msg = pd_buf_steal(&b);
 		pd_buf_done(&b);
 		if (!msg)
@@ -223,9 +261,18 @@ int pd_compose_annotate(const pd_compose_project *p, pd_report *r)
 	return rc;
 }
 
+/* An sctp bind test that found a real obstacle (not "no SCTP here"). */
+bool pd_compose_sctp_failed(const pd_bind_result *b)
+{
+	return b->err && b->err != PD_EUNSUPPORTED;
+}
+
 size_t pd_compose_failures(const pd_compose_project *p, const pd_report *r)
 {
 	size_t *map = NULL, k, n = 0, i;
+
+	for (k = 0; k < p->n_sctp_binds; k++)
+		n += pd_compose_sctp_failed(&p->sctp_binds[k]);
 
 	if (pd_compose_result_map(p, r, &map) < 0) {
 		for (k = 0; k < r->n_results; k++)

@@ -35,6 +35,17 @@ typedef struct pd_compose_file {
 	size_t len;
 } pd_compose_file;
 
+/* Reads an included or extended file ("include:", "extends: file:") by
+ * the path the parser made (the including project's directory joined
+ * with the path as written, cleaned).  Same contract as
+ * pd_probe_read_file: *ret is malloc'ed, PD_ENOENT when it does not exist,
+ * err names the file.  The parser stays pure: the caller reads. */
+typedef int (*pd_compose_read_fn)(void *ud, const char *path, char *err,
+                                  size_t errsize, char **ret, size_t *ret_len);
+
+/* Files opened in one parse, through include and extends, at most. */
+#define PD_COMPOSE_MAX_FILES 256u
+
 /* Variables for interpolation: "KEY=VALUE" strings; the first entry for a
  * key wins, so put the process environment before the .env file. */
 typedef struct pd_compose_env {
@@ -50,6 +61,12 @@ typedef struct pd_compose_input {
 	size_t n_profiles;
 	const char *project_name; /* -p / COMPOSE_PROJECT_NAME, or NULL */
 	const char *dir_name;     /* basename of the project directory */
+	/* The project directory as the reader takes it ("" = the current
+	 * one): includes and extends are found from it, and files are named
+	 * relative to it in messages. */
+	const char *project_dir;
+	pd_compose_read_fn read; /* NULL: include and extends: file fail */
+	void *read_ud;
 } pd_compose_input;
 
 /* One host port range a service publishes. */
@@ -61,6 +78,9 @@ typedef struct pd_compose_port {
 	/* "8000-8010:80": Docker takes one free port of the range, so the
 	 * entry fails only when every port of it fails. */
 	bool pick_one;
+	/* network_mode: host: Docker drops ports:, the program binds the
+	 * container port on the host itself; target is that port. */
+	bool host_network;
 	char *spec; /* the entry as written (short form or "{long syntax}") */
 	char *file; /* where it was written */
 	int line;
@@ -69,10 +89,18 @@ typedef struct pd_compose_port {
 
 typedef struct pd_compose_project {
 	char *name; /* normalized project name */
+	char *main_file; /* the first file, as entries name it */
 	char **services; /* enabled services, in file order */
 	size_t n_services;
 	pd_compose_port *ports; /* host ports of the enabled services */
 	size_t n_ports;
+	/* sctp entries: a check target has no sctp, so they are not in the
+	 * report; the caller bind-tests each of their ports and hands the
+	 * results in sctp_binds (in order; NULL = not tested). */
+	pd_compose_port *sctp;
+	size_t n_sctp;
+	pd_bind_result *sctp_binds; /* freed with the project; os_name static */
+	size_t n_sctp_binds;
 	char **warnings; /* unset variables, skipped entries, ... */
 	size_t n_warnings;
 } pd_compose_project;
@@ -85,6 +113,8 @@ typedef struct pd_compose_project {
 int pd_compose_parse(const pd_compose_input *in, char *err, size_t errsize,
                      pd_compose_project **ret);
 void pd_compose_project_free(pd_compose_project *p);
+/* Adds a warning of the caller's (say, which default file was used). */
+int pd_compose_project_warn(pd_compose_project *p, const char *msg);
 
 /* Compose's project-name rule: lower case, only [a-z0-9_-], starting with
  * a letter or digit.  Returns a malloc'ed string, or NULL when nothing is
@@ -124,7 +154,7 @@ typedef struct pd_compose_portspec {
 	char host_ip[PD_ADDR_STRLEN]; /* "" = every address */
 	uint16_t host_lo, host_hi;    /* 0 = no host side (not published) */
 	uint16_t cont_lo, cont_hi;
-	pd_proto proto;               /* PD_PROTO_NONE = sctp (not checked) */
+	pd_proto proto;               /* PD_PROTO_NONE for sctp */
 	bool sctp;
 } pd_compose_portspec;
 
@@ -164,8 +194,12 @@ int pd_compose_result_map(const pd_compose_project *p, const pd_report *r,
 int pd_compose_annotate(const pd_compose_project *p, pd_report *r);
 
 /* How many entries would fail: each unavailable port of an entry, or one
- * for a pick-one range none of whose ports is available. */
+ * for a pick-one range none of whose ports is available, and each sctp
+ * port whose bind test failed. */
 size_t pd_compose_failures(const pd_compose_project *p, const pd_report *r);
+/* Whether an sctp bind test found an obstacle (PD_EUNSUPPORTED is none:
+ * the port was not checked). */
+bool pd_compose_sctp_failed(const pd_bind_result *b);
 
 /* Text and JSON ("portdoctor.compose.v1") output; *ret is malloc'ed. */
 int pd_render_compose_text(const pd_compose_project *p, const pd_report *r,

@@ -35,7 +35,22 @@ typedef struct svc {
 	size_t n_profiles;
 	entry *ports;
 	size_t n_ports;
+	entry *expose; /* container side only: "3000", "8000-8010/udp" */
+	size_t n_expose;
+	char *network_mode; /* NULL when the file does not set it */
+	bool ports_reset;   /* ports: !reset or !override in this file */
+	bool expose_reset;
+	/* extends: as written, until resolved (include.c). */
+	char *ext_service;
+	char *ext_file;
+	const char *ext_at; /* the file it was written in */
+	int ext_line, ext_column;
 } svc;
+
+typedef struct svcs {
+	svc *v;
+	size_t n;
+} svcs;
 
 typedef struct doc {
 	const char *fname;
@@ -53,13 +68,16 @@ typedef struct pair {
 
 typedef struct ctx {
 	const pd_compose_input *in;
+	const pd_compose_env *env; /* of the file being loaded */
 	char *err;
 	size_t errsize;
 	int rc; /* first error, sticky */
 	size_t visits;
+	size_t n_loaded; /* files opened, against PD_COMPOSE_MAX_FILES */
 	char *name;
-	svc *svcs;
-	size_t n_svcs;
+	svcs project;
+	char **names; /* file names for messages, owned here */
+	size_t n_names;
 	char **warnings;
 	size_t n_warnings;
 } ctx;
@@ -89,8 +107,31 @@ int pd__compose_flatten(ctx *c, doc *d, int idx, pair **ret, size_t *ret_n);
 
 /* ---------------------------------- services.c: the services */
 
-/* Reads a loaded file's name and services into c, over the earlier files. */
-int pd__compose_file_model(ctx *c, doc *d);
-void pd__compose_svc_clear_ports(svc *s);
+/* Reads a loaded file's services, as written (extends not followed),
+ * into *out; with top set, its "name" too.  *ret_include is the index of
+ * its "include" node, 0 when none. */
+int pd__compose_file_services(ctx *c, doc *d, bool top, svcs *out,
+                              int *ret_include);
+yaml_node_t *pd__compose_list(ctx *c, doc *d, int idx, const char *svc,
+                              const char *key, bool *reset);
+void pd__compose_svc_done(svc *s);
+void pd__compose_svcs_done(svcs *l);
+svc *pd__compose_svcs_find(svcs *l, const char *name);
+/* The service named so in l, added empty when missing; NULL out of
+ * memory. */
+svc *pd__compose_svcs_get(ctx *c, svcs *l, const char *name);
+/* Merges src over dst as Compose merges a later file (and extends): ports
+ * and expose appended without duplicates after a !reset, profiles united,
+ * network_mode replaced. */
+int pd__compose_svc_merge(ctx *c, svc *dst, const svc *src);
+
+/* ---------------------------- include.c: include, extends, paths */
+
+/* A file's services with include and extends followed: the model of one
+ * top-level file (base: the project directory). */
+int pd__compose_load_model(ctx *c, const pd_compose_file *f, svcs *out);
+/* The name a file goes by in messages: relative to the project
+ * directory, owned by c. */
+const char *pd__compose_name(ctx *c, const char *path);
 
 #endif

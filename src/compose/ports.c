@@ -6,7 +6,7 @@
  * give the address "::1"; "/proto" at the end; a side may be a range.  A
  * host range with one container port ("8000-8010:80") makes Docker take one
  * free port of the range.  No host side ("80", "127.0.0.1::80", host "0")
- * means an ephemeral port, which is no host port to check.  Everything is
+ * means an ephemeral port, which is no host port to check; "80/" is tcp.  Everything is
  * text here: libyaml hands over "22:22" as written (YAML 1.1 would read it
  * as the base-60 number 1342, Compose's YAML 1.2 parser does not).
  */
@@ -72,7 +72,9 @@ int pd_compose_port_parse_short(const char *text, char *err, size_t errsize,
 	if (slash) {
 		size_t pl = len - (size_t)(slash - text) - 1;
 
-		if (pd__ascii_ieq(slash + 1, pl, "tcp")) {
+		/* An empty protocol is tcp, as in go-connections'
+		 * SplitProtoPort ("5000:1234/"). */
+		if (!pl || pd__ascii_ieq(slash + 1, pl, "tcp")) {
 			ps.proto = PD_PROTO_TCP;
 		} else if (pd__ascii_ieq(slash + 1, pl, "udp")) {
 			ps.proto = PD_PROTO_UDP;

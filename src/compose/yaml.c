@@ -155,7 +155,7 @@ static int interpolate_doc(ctx *c, doc *d)
 			continue;
 		unset[0] = '\0';
 		r = pd_compose_interpolate((const char *)n->data.scalar.value,
-		                           n->data.scalar.length, &c->in->env, unset,
+		                           n->data.scalar.length, c->env, unset,
 		                           sizeof(unset), msg, sizeof(msg),
 		                           &d->values[i]);
 		if (r < 0)

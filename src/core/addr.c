@@ -289,3 +289,26 @@ pd_addr pd_addr_loopback(pd_family family)
 	}
 	return a;
 }
+
+/* Dual-stack "::" sockets (v6only 0, or unknown: the Linux and Windows
+ * default for "::" differs, Linux's bindv6only=0 being the common case)
+ * also cover every IPv4 address, and an endpoint bound dual-stack covers
+ * IPv4 holders.  Diagnose and the Linux probe (which listeners explain a
+ * failed bind) read sockets the same way. */
+bool pd_socket_overlaps(const pd_endpoint *ep, const pd_socket *sk)
+{
+	pd_addr mapped;
+	const pd_addr *la = &sk->local;
+
+	if (sk->proto != ep->proto || sk->local_port != ep->port)
+		return false;
+	if (la->family == PD_FAMILY_V6 && pd_addr_unmap_v4(la, &mapped))
+		la = &mapped;
+	if (la->family == ep->addr.family)
+		return pd_addr_is_any(la) || pd_addr_is_any(&ep->addr) ||
+		       pd_addr_equal(la, &ep->addr);
+	if (ep->addr.family == PD_FAMILY_V4)
+		return pd_addr_is_any(la) && sk->v6only != 1;
+	/* ep is IPv6, socket IPv4: only a dual-stack wildcard bind meets it. */
+	return !ep->v6only && pd_addr_is_any(&ep->addr);
+}

@@ -3,13 +3,14 @@
  * result means.
  *
  * The bind test is the ground truth; the overlapping sockets explain it.
- * overlaps() and blocks() decide which sockets stand in the way,
- * report_holders() names them (in_use, or http_sys / portproxy on
- * Windows, or a forwarder such as Docker Desktop or the WSL2 relay), and
- * pd__diagnose_endpoint() reads the bind result into in_use,
- * address_not_local, bind_denied, ipv6_unavailable or evidence_mismatch,
- * plus excluded_range and time_wait.  Without a bind result the evidence
- * alone decides (report_registered() reads netsh's registrations).
+ * pd_socket_overlaps() (src/core/addr.c) and blocks() decide which
+ * sockets stand in the way, report_holders() names them (in_use, or
+ * http_sys / portproxy on Windows, or a forwarder such as Docker Desktop
+ * or the WSL2 relay), and pd__diagnose_endpoint() reads the bind result
+ * into in_use, address_not_local, bind_denied, ipv6_unavailable or
+ * evidence_mismatch, plus excluded_range and time_wait.  Without a bind
+ * result the evidence alone decides (report_registered() reads netsh's
+ * registrations).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,28 +20,6 @@
 #include "docker/docker.h"
 #include "core/i18n.h"
 #include "portdoctor/portdoctor.h"
-
-/* Does socket sk take the address ep wants?  Dual-stack "::" sockets
- * (v6only 0, or unknown: the Linux and Windows default for "::" differs,
- * Linux's bindv6only=0 being the common case) also cover every IPv4
- * address, and an endpoint bound dual-stack covers IPv4 holders. */
-static bool overlaps(const pd_endpoint *ep, const pd_socket *sk)
-{
-	pd_addr mapped;
-	const pd_addr *la = &sk->local;
-
-	if (sk->proto != ep->proto || sk->local_port != ep->port)
-		return false;
-	if (la->family == PD_FAMILY_V6 && pd_addr_unmap_v4(la, &mapped))
-		la = &mapped;
-	if (la->family == ep->addr.family)
-		return pd_addr_is_any(la) || pd_addr_is_any(&ep->addr) ||
-		       pd_addr_equal(la, &ep->addr);
-	if (ep->addr.family == PD_FAMILY_V4)
-		return pd_addr_is_any(la) && sk->v6only != 1;
-	/* ep is IPv6, socket IPv4: only a dual-stack wildcard bind meets it. */
-	return !ep->v6only && pd_addr_is_any(&ep->addr);
-}
 
 /* Socket states that hold the port against a new bind. */
 static bool blocks(const pd_socket *sk)
@@ -218,6 +197,19 @@ static bool same_holders_reported(const pd_diag_ctx *c, const size_t *idx,
 	return false;
 }
 
+/* What a PID 4 listener with no http.sys URL on its port is. */
+static const char *kernel_listener(uint16_t port)
+{
+	if (port == 445)
+		return _("SMB file and printer sharing (the Server service, "
+		         "LanmanServer)");
+	if (port == 139)
+		return _("NetBIOS over TCP/IP (the NetBT driver)");
+	return _("a kernel driver; it is http.sys when a URL is registered on "
+	         "the port (`netsh http show servicestate` lists them; none was "
+	         "seen here)");
+}
+
 /* The finding for sockets that hold the endpoint. */
 static int report_holders(pd_diag_ctx *c, const pd_endpoint *ep,
                           const size_t *idx, size_t n,
@@ -233,18 +225,19 @@ static int report_holders(pd_diag_ctx *c, const pd_endpoint *ep,
 		return 0;
 	ep_text(ep, e, sizeof(e));
 	if (c->is_windows && owner_is_pid(c, idx, n, 4)) {
-		http = true;
+		/* PID 4 is the kernel; it is http.sys only where netsh lists a
+		 * URL on the port. */
 		if (pd__http_regs_on(c->snap, ep->port, &ev, &n_ev) < 0)
 			return PD_ENOMEM;
+		http = n_ev > 0;
 		f = n_ev ?
 		    pd__finding(c, PD_F_HTTP_SYS, ep,
 		                _("%s is held by http.sys (PID 4, \"System\") for "
 		                  "%zu URL(s) registered on port %u"), e, n_ev,
 		                ep->port) :
-		    pd__finding(c, PD_F_HTTP_SYS, ep,
-		                _("%s is held by http.sys (PID 4, \"System\"): a URL "
-		                  "reservation of IIS, WinRM, WSDAPI or another "
-		                  "HTTP.SYS user"), e);
+		    pd__finding(c, PD_F_IN_USE, ep,
+		                _("%s is held by the Windows kernel (PID 4, "
+		                  "\"System\"): %s"), e, kernel_listener(ep->port));
 	} else if (c->is_windows && p && contains_word(p->service, "iphlpsvc")) {
 		if (pd__proxy_rules_on(c->snap, ep, &ev, &n_ev) < 0)
 			return PD_ENOMEM;
@@ -343,6 +336,46 @@ static int report_registered(pd_diag_ctx *c, const pd_endpoint *ep,
 	return 0;
 }
 
+/*
+ * WSL in mirrored networking mode shares Windows' port space: it reserves
+ * ports for its distributions that show in no excluded range and no
+ * socket list, and Windows programs fail to bind them with 10013 or 10048
+ * until `wsl --shutdown` (microsoft/WSL#40169: ranges such as 44620 and
+ * 48080 refused with 10013; #12228: 4097 UDP ports refused with 10048).
+ * So when a bind fails with nothing else to explain it, mirrored mode is
+ * the likely holder.  Once per port.
+ */
+static bool mirrored_explains(const pd_diag_ctx *c, const pd_bind_result *b,
+                              size_t n_hold, const pd_range *ex)
+{
+	return c->is_windows && c->snap->wsl_mirrored == 1 && !n_hold && !ex &&
+	       (b->err == PD_EACCES || b->err == PD_EADDRINUSE);
+}
+
+static int report_wsl_mirrored(pd_diag_ctx *c, const pd_endpoint *ep,
+                               const pd_bind_result *b, size_t n_hold,
+                               const pd_range *ex)
+{
+	pd_finding *f;
+	char e[96];
+
+	if (!mirrored_explains(c, b, n_hold, ex) ||
+	    has_finding(c->res, PD_F_WSL_MIRRORED))
+		return 0;
+	ep_text(ep, e, sizeof(e));
+	f = pd__finding(c, PD_F_WSL_MIRRORED, ep,
+	                _("WSL runs in mirrored networking mode "
+	                  "(networkingMode=mirrored in %%UserProfile%%\\.wslconfig) "
+	                  "and nothing else explains why binding %s fails: "
+	                  "mirrored WSL reserves Windows ports for its "
+	                  "distributions that no excluded range and no socket "
+	                  "list shows; `wsl --shutdown` frees them"), e);
+	if (!f)
+		return PD_ENOMEM;
+	attach_bind(f, b);
+	return 0;
+}
+
 int pd__diagnose_endpoint(pd_diag_ctx *c, const pd_endpoint *ep, bool required,
                           bool *ret_ok, bool *ret_tested)
 {
@@ -366,7 +399,7 @@ int pd__diagnose_endpoint(pd_diag_ctx *c, const pd_endpoint *ep, bool required,
 		const pd_socket *sk = &s->sockets[c->idx->sock[k]];
 
 		i = c->idx->sock[k];
-		if (!overlaps(ep, sk))
+		if (!pd_socket_overlaps(ep, sk))
 			continue;
 		if (!blocks(sk)) {
 			tw[n_tw++] = i;
@@ -435,6 +468,8 @@ int pd__diagnose_endpoint(pd_diag_ctx *c, const pd_endpoint *ep, bool required,
 					goto out;
 				break;
 			}
+			if (mirrored_explains(c, b, n_hold, ex))
+				break; /* wsl_mirrored, added below */
 			f = pd__finding(c, PD_F_BIND_DENIED, ep,
 			                _("binding %s was refused (%s%s%s) and no port "
 			                  "range, privilege rule or holder explains it: "
@@ -487,6 +522,8 @@ int pd__diagnose_endpoint(pd_diag_ctx *c, const pd_endpoint *ep, bool required,
 			attach_bind(f, b);
 		}
 	}
+	if (b && report_wsl_mirrored(c, ep, b, n_hold, ex) < 0)
+		goto out;
 	if (ex && same_range_reported(c, ex)) {
 		/* The IPv6 list usually repeats the IPv4 block: one cause. */
 	} else if (ex && ex->start == ex->end) {

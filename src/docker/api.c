@@ -274,6 +274,56 @@ static int add_binding(pd_container *c, uint16_t cport, pd_proto proto,
 	return 0;
 }
 
+/* The pod named name holds the container with this id: note it. */
+static int set_pod(pd_snapshot *s, size_t first, const char *id,
+                   const char *name)
+{
+	size_t i;
+
+	for (i = first; i < s->n_containers; i++) {
+		pd_container *c = &s->containers[i];
+
+		if (!c->id || strcmp(c->id, id) != 0 || c->pod)
+			continue;
+		if (!(c->pod = pd__strdup(name)))
+			return PD_ENOMEM;
+	}
+	return 0;
+}
+
+int pd__docker_parse_pods(const char *text, size_t len, pd_snapshot *s,
+                          size_t first)
+{
+	json_t *root, *pod, *members, *m;
+	size_t i, k;
+	int r = 0;
+
+	if (len > PD_DOCKER_MAX_RESPONSE)
+		return PD_ETOOBIG;
+	root = json_loadb(text, len, 0, NULL);
+	if (!json_is_array(root)) {
+		json_decref(root);
+		return PD_EPARSE;
+	}
+	json_array_foreach(root, i, pod) {
+		const char *name = str_of(pod, "Name");
+
+		members = json_object_get(pod, "Containers");
+		if (!name || !*name || !json_is_array(members))
+			continue;
+		json_array_foreach(members, k, m) {
+			const char *id = str_of(m, "Id");
+
+			if (id && (r = set_pod(s, first, id, name)) < 0)
+				break;
+		}
+		if (r < 0)
+			break;
+	}
+	json_decref(root);
+	return r;
+}
+
 int pd__docker_parse_inspect(const char *text, size_t len, pd_container *c)
 {
 	json_t *root, *hc, *pb, *v, *b;

@@ -116,17 +116,43 @@ const pd_container *pd_container_publishing(const pd_snapshot *s, pd_proto p,
 	return best;
 }
 
+/* Rootful Podman's conmon names its container: "conmon ... -c ID ...".
+ * That settles a pod, whose infra container and members all list the
+ * pod's ports. */
+static const pd_container *conmon_container(const pd_snapshot *s,
+                                            const pd_process *p)
+{
+	const char *c = p->cmdline, *id;
+	size_t i, n;
+
+	if (!c || strcmp(p->name, "conmon") != 0 ||
+	    !(id = strstr(c, " -c ")))
+		return NULL;
+	id += 4;
+	for (n = 0; id[n] && id[n] != ' '; n++)
+		;
+	for (i = 0; n && i < s->n_containers; i++)
+		if (s->containers[i].id && strlen(s->containers[i].id) == n &&
+		    strncmp(s->containers[i].id, id, n) == 0)
+			return &s->containers[i];
+	return NULL;
+}
+
 const pd_container *pd__socket_container(const pd_snapshot *s,
                                          const pd_socket *sk)
 {
+	const pd_container *c;
 	size_t i;
 
 	for (i = 0; i < sk->n_pids; i++) {
 		const pd_process *p = pd_snapshot_find_process(s, sk->pids[i]);
 
-		if (p && pd__is_container_proxy(p->name))
-			return pd_container_publishing(s, sk->proto, &sk->local,
-			                               sk->local_port, true);
+		if (!p || !pd__is_container_proxy(p->name))
+			continue;
+		if ((c = conmon_container(s, p)))
+			return c;
+		return pd_container_publishing(s, sk->proto, &sk->local,
+		                               sk->local_port, true);
 	}
 	return NULL;
 }
@@ -238,7 +264,11 @@ int pd_container_command(const pd_container *c, const char *verb, char *buf,
 	buf[0] = '\0';
 	put(buf, size, &len, c->engine && strcmp(c->engine, "podman") == 0 ?
 	    "podman" : "docker");
-	if (c->project && c->service && *c->project && *c->service) {
+	if (c->pod && *c->pod && c->engine && strcmp(c->engine, "podman") == 0) {
+		/* The pod's ports are its infra container's, shared by all. */
+		put(buf, size, &len, rm ? " pod rm -f " : " pod stop ");
+		put_word(buf, size, &len, c->pod);
+	} else if (c->project && c->service && *c->project && *c->service) {
 		put(buf, size, &len, " compose -p ");
 		put_word(buf, size, &len, c->project);
 		put(buf, size, &len, rm ? " rm -f " : " stop ");
@@ -273,5 +303,7 @@ json_t *pd__container_brief_json(const pd_container *c, int *err)
 	pd__jset(o, "project", pd__jstr(c->project), err);
 	pd__jset(o, "service", pd__jstr(c->service), err);
 	pd__jset(o, "engine", pd__jstr(c->engine), err);
+	if (c->pod) /* Podman only: other output stays as it was */
+		pd__jset(o, "pod", pd__jstr(c->pod), err);
 	return o;
 }

@@ -58,6 +58,12 @@ int pd__docker_parse_list(const char *text, size_t len, const char *engine,
  * engine picks one at start) are skipped.  PD_EPARSE when text is not a
  * JSON object; c is unchanged then. */
 int pd__docker_parse_inspect(const char *text, size_t len, pd_container *c);
+/* Podman's pod list (GET /v4.0.0/libpod/pods/json: [{"Name": "shop",
+ * "Containers": [{"Id": ...}]}]): sets the pod of the containers of s
+ * from index first on.  PD_EPARSE, PD_ETOOBIG, PD_ENOMEM; s keeps what
+ * was set before a failure. */
+int pd__docker_parse_pods(const char *text, size_t len, pd_snapshot *s,
+                          size_t first);
 
 /* ~/.docker/config.json: the "currentContext", a new string in *ret_name;
  * PD_ENOENT when none is set. */

@@ -73,223 +73,6 @@ bool pd__ends_with(const char *s, size_t lo, size_t end, const char *pat,
 	return true;
 }
 
-/* --------------------------------------------------------- addresses */
-
-/* Dotted quad at s[0..n) exactly?  Canonical text into out. */
-static bool parse_v4(const char *s, size_t n, uint8_t b[4])
-{
-	size_t i = 0;
-	for (int k = 0; k < 4; k++) {
-		unsigned v = 0;
-		size_t d = 0;
-		while (i < n && is_digit((unsigned char)s[i]) && d < 3) {
-			v = v * 10 + (unsigned)(s[i] - '0');
-			i++;
-			d++;
-		}
-		if (d == 0 || v > 255)
-			return false;
-		b[k] = (uint8_t)v;
-		if (k < 3) {
-			if (i >= n || s[i] != '.')
-				return false;
-			i++;
-		}
-	}
-	return i == n;
-}
-
-static size_t fmt_uint(char *out, unsigned v)
-{
-	char tmp[12];
-	size_t n = 0, k = 0;
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v && n < sizeof(tmp));
-	while (n)
-		out[k++] = tmp[--n];
-	return k;
-}
-
-static void fmt_v4(const uint8_t b[4], char *out)
-{
-	size_t k = 0;
-	for (int i = 0; i < 4; i++) {
-		k += fmt_uint(out + k, b[i]);
-		if (i < 3)
-			out[k++] = '.';
-	}
-	out[k] = '\0';
-}
-
-/* IPv6 text at s[0..n) exactly (no brackets; a %zone is kept apart). */
-static bool parse_v6(const char *s, size_t n, uint8_t b[16])
-{
-	uint16_t g[8] = {0};
-	int ng = 0, gap = -1;
-	size_t i = 0;
-
-	if (n < 2)
-		return false;
-	if (s[0] == ':') {
-		if (s[1] != ':')
-			return false;
-		gap = 0;
-		i = 2;
-	}
-	while (i < n) {
-		size_t st = i;
-		unsigned v = 0;
-		if (ng >= 8)
-			return false;
-		while (i < n && is_hex((unsigned char)s[i]) && i - st < 4) {
-			v = v * 16 + (unsigned)hexval((unsigned char)s[i]);
-			i++;
-		}
-		if (i < n && s[i] == '.') { /* trailing dotted quad */
-			uint8_t q[4];
-			if (ng > 6 || !parse_v4(s + st, n - st, q))
-				return false;
-			g[ng++] = (uint16_t)(q[0] << 8 | q[1]);
-			g[ng++] = (uint16_t)(q[2] << 8 | q[3]);
-			i = n;
-			break;
-		}
-		if (i == st)
-			return false;
-		g[ng++] = (uint16_t)v;
-		if (i == n)
-			break;
-		if (s[i] != ':')
-			return false;
-		i++;
-		if (i < n && s[i] == ':') {
-			if (gap >= 0)
-				return false;
-			gap = ng;
-			i++;
-		} else if (i == n) {
-			return false;
-		}
-	}
-	if (gap < 0 && ng != 8)
-		return false;
-	if (gap >= 0 && ng > 7)
-		return false;
-	memset(b, 0, 16);
-	for (int k = 0; k < ng; k++) {
-		int pos = (gap >= 0 && k >= gap) ? k + (8 - ng) : k;
-		b[2 * pos] = (uint8_t)(g[k] >> 8);
-		b[2 * pos + 1] = (uint8_t)g[k];
-	}
-	return true;
-}
-
-/* RFC 5952 text. */
-static void fmt_v6(const uint8_t b[16], char *out)
-{
-	static const char hx[] = "0123456789abcdef";
-	uint16_t g[8];
-	int best = -1, blen = 0;
-	size_t k = 0;
-
-	for (int i = 0; i < 8; i++)
-		g[i] = (uint16_t)(b[2 * i] << 8 | b[2 * i + 1]);
-	for (int i = 0; i < 8;) {
-		int j = i;
-		while (j < 8 && g[j] == 0)
-			j++;
-		if (j - i > blen && j - i >= 2) {
-			best = i;
-			blen = j - i;
-		}
-		i = (j == i) ? i + 1 : j;
-	}
-	if (best == 0 && blen == 5 && g[5] == 0xffff) {
-		memcpy(out, "::ffff:", 7);
-		fmt_v4(b + 12, out + 7);
-		return;
-	}
-	for (int i = 0; i < 8; i++) {
-		if (i == best) {
-			out[k++] = ':';
-			if (i == 0)
-				out[k++] = ':';
-			i += blen - 1;
-			continue;
-		}
-		bool lead = false;
-		for (int sh = 12; sh >= 0; sh -= 4) {
-			int d = (g[i] >> sh) & 0xf;
-			if (d || lead || sh == 0) {
-				out[k++] = hx[d];
-				lead = true;
-			}
-		}
-		if (i < 7)
-			out[k++] = ':';
-	}
-	out[k] = '\0';
-}
-
-static bool host_name_ok(const char *s, size_t n)
-{
-	bool alpha = false;
-	if (n == 0 || n > 253 || s[0] == '-' || s[0] == '.' || s[n - 1] == '.')
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (!(is_alnum(c) || c == '-' || c == '.' || c == '_'))
-			return false;
-		alpha |= is_alpha(c);
-	}
-	return alpha;
-}
-
-
-/* Host text -> canonical form.  names: accept any host name, else only
- * "localhost".  Returns H_ADDR, H_ALL ("", "*", "+", "<null>") or H_NONE. */
-static int canon_host(const char *s, size_t n, bool names, char *out)
-{
-	uint8_t b[16];
-	size_t z = n;
-
-	if (n == 0 || (n == 1 && (s[0] == '*' || s[0] == '+')) ||
-	    (n == 6 && memcmp(s, "<null>", 6) == 0))
-		return H_ALL;
-	if (n >= PD_ADDR_STRLEN - 8)
-		return H_NONE;
-	if (parse_v4(s, n, b)) {
-		fmt_v4(b, out);
-		return H_ADDR;
-	}
-	for (size_t i = 0; i < n; i++)
-		if (s[i] == '%') {
-			z = i;
-			break;
-		}
-	if (parse_v6(s, z, b)) {
-		fmt_v6(b, out);
-		if (z < n) {
-			size_t l = strlen(out);
-			memcpy(out + l, s + z, n - z);
-			out[l + n - z] = '\0';
-		}
-		return H_ADDR;
-	}
-	if ((names && host_name_ok(s, n)) ||
-	    (n == 9 && pd__pmatch(s, n, "localhost") == 9)) {
-		for (size_t i = 0; i < n; i++)
-			out[i] = (char)lc((unsigned char)s[i]);
-		out[n] = '\0';
-		return H_ADDR;
-	}
-	return H_NONE;
-}
-
-/* Digits at s[i..n) as a port.  *ret_end past them; -1 if none or out of
- * range (0 included: Docker's container side "0.0.0.0:0"). */
 static int read_port(const char *s, size_t i, size_t n, size_t *ret_end)
 {
 	long v = 0;
@@ -313,22 +96,29 @@ typedef struct leadin {
 	const char *pat;
 	pd_proto proto;
 	pd_family family;
+	bool prop; /* a property key: the host is given, not bound to */
 } leadin;
 
 static const leadin leadins[] = {
-	{"listen tcp4", PD_PROTO_TCP, PD_FAMILY_V4},
-	{"listen tcp6", PD_PROTO_TCP, PD_FAMILY_V6},
-	{"listen tcp", PD_PROTO_TCP, PD_FAMILY_ANY},
-	{"listen udp4", PD_PROTO_UDP, PD_FAMILY_V4},
-	{"listen udp6", PD_PROTO_UDP, PD_FAMILY_V6},
-	{"listen udp", PD_PROTO_UDP, PD_FAMILY_ANY},
-	{"exposing port tcp", PD_PROTO_TCP, PD_FAMILY_ANY},
-	{"exposing port udp", PD_PROTO_UDP, PD_FAMILY_ANY},
-	{"bind() to", 0, 0}, {"bind for", 0, 0}, {"bind to address", 0, 0},
-	{"bind on address", 0, 0}, {"bind to", 0, 0}, {"bind port", 0, 0},
-	{"bind", 0, 0}, {"bind(", 0, 0}, {"bind((", 0, 0}, {"listen on", 0, 0},
-	{"listening socket", 0, 0}, {"on address", 0, 0}, {"to address", 0, 0},
-	{"address", 0, 0}, {"for", 0, 0}, {"listen", 0, 0},
+	{"listen tcp4", PD_PROTO_TCP, PD_FAMILY_V4, false},
+	{"listen tcp6", PD_PROTO_TCP, PD_FAMILY_V6, false},
+	{"listen tcp", PD_PROTO_TCP, PD_FAMILY_ANY, false},
+	{"listen udp4", PD_PROTO_UDP, PD_FAMILY_V4, false},
+	{"listen udp6", PD_PROTO_UDP, PD_FAMILY_V6, false},
+	{"listen udp", PD_PROTO_UDP, PD_FAMILY_ANY, false},
+	{"exposing port tcp", PD_PROTO_TCP, PD_FAMILY_ANY, false},
+	{"exposing port udp", PD_PROTO_UDP, PD_FAMILY_ANY, false},
+	{"bind() to", 0, 0, false}, {"bind for", 0, 0, false},
+	{"bind to address", 0, 0, false}, {"bind on address", 0, 0, false},
+	{"bind to", 0, 0, false}, {"bind port", 0, 0, false}, {"bind", 0, 0, false},
+	{"bind(", 0, 0, false}, {"bind((", 0, 0, false}, {"listen on", 0, 0, false},
+	{"listening socket", 0, 0, false}, {"on address", 0, 0, false},
+	{"to address", 0, 0, false}, {"address", 0, 0, false}, {"for", 0, 0, false},
+	{"listen", 0, 0, false},
+	/* properties in error objects, option dumps and call arguments */
+	{"address:", 0, 0, true}, {"hostname:", 0, 0, true}, {"host:", 0, 0, true},
+	{"bindip:", 0, 0, true}, {"on ip:", 0, 0, true}, {"host=", 0, 0, true},
+	{"hostname=", 0, 0, true},
 };
 
 /* Lead-in verb right before s[off]?  Fills c->lead and the protocol. */
@@ -338,6 +128,7 @@ static bool find_leadin(const char *s, size_t lo, size_t off, cand *c)
 		size_t st;
 		if (pd__ends_with(s, lo, off, leadins[k].pat, &st)) {
 			c->lead = st;
+			c->prop = leadins[k].prop;
 			if (leadins[k].proto && !c->proto) {
 				c->proto = leadins[k].proto;
 				c->family = leadins[k].family;
@@ -411,15 +202,18 @@ static bool node_token(const char *s, size_t i, size_t n, cand *c)
 {
 	size_t j = i, m, a, b, k;
 	bool quoted = false, colon_form = false;
-	bool udp = pd__pmatch(s + i, n - i, "bind E") > 0;
+	bool udp = lc((unsigned char)s[i]) == 'b';
 	size_t texts_n;
 	const pd_oserror_text *tx = pd_oserror_texts(&texts_n);
 
 	j += udp ? 5 : 7;
-	if (j >= n || s[j] != 'E')
+	for (k = j; k < n && s[k] >= 'A' && s[k] <= 'Z'; k++)
+		;
+	/* A libuv code: "listen EACCES", "listen UNKNOWN" (not "bind UNIX socket"). */
+	if (k - j < 4 || (k < n && is_word((unsigned char)s[k])) ||
+	    (s[j] != 'E' && !(k - j == 7 && memcmp(s + j, "UNKNOWN", 7) == 0)))
 		return false;
-	while (j < n && s[j] >= 'A' && s[j] <= 'Z')
-		j++;
+	j = k;
 	if (j < n && s[j] == ':')
 		j++, colon_form = true;
 	while (j < n && s[j] == ' ')
@@ -432,10 +226,23 @@ static bool node_token(const char *s, size_t i, size_t n, cand *c)
 		}
 	while (j < n && s[j] == ' ')
 		j++;
+	/* "listen UNKNOWN: unknown error ffff::1:8000": a description the
+	 * table does not know, in lower case, then the address. */
+	while (colon_form && j < n && s[j] >= 'a' && s[j] <= 'z') {
+		for (k = j; k < n && s[k] >= 'a' && s[k] <= 'z'; k++)
+			;
+		if (k >= n || s[k] != ' ' || k + 1 >= n || is_blank((unsigned char)s[k + 1]) ||
+		    s[k + 1] == '{')
+			break;
+		j = k + 1;
+	}
 	a = j;
 	while (j < n && !is_blank((unsigned char)s[j]) && s[j] != ',')
 		j++;
 	b = j;
+	while (b > a && (s[b - 1] == ';' || s[b - 1] == '.' || s[b - 1] == ')' ||
+	                 s[b - 1] == '`'))
+		b--;
 	if (b > a && (s[a] == '"' || s[a] == '\'') && b - a >= 2 && s[b - 1] == s[a]) {
 		quoted = true;
 		a++;
@@ -474,7 +281,7 @@ static bool node_token(const char *s, size_t i, size_t n, cand *c)
 		}
 		/* "listen EXXX: <text> <host>": when the text was not recognised
 		 * the next word is part of it, not a host name. */
-		c->host = canon_host(s + a, b - a, !colon_form, c->addr);
+		c->host = pd__canon_host(s + a, b - a, !colon_form, c->addr);
 	}
 	c->score = (c->port > 0 || c->host) ? (c->port > 0 ? SC_STRONG : SC_STRONG_NOPORT) : 0;
 	return c->score > 0;
@@ -505,7 +312,7 @@ static bool tuple_at(const char *s, size_t i, size_t n, cand *c)
 	c->port = read_port(s, j, n, &e);
 	if (c->port < 0 || e >= n || (s[e] != ')' && s[e] != ','))
 		return false;
-	c->host = canon_host(s + a, b - a, true, c->addr);
+	c->host = pd__canon_host(s + a, b - a, true, c->addr);
 	if (!c->host)
 		return false;
 	c->off = i;
@@ -526,6 +333,118 @@ static bool source_file(const char *s, size_t n)
 			return true;
 	}
 	return false;
+}
+
+/* Is the quote at s[q] the opening one ("listen \":8080\"", not the end
+ * of a JSON key as in "\"file_line\":245")? */
+static bool opening_quote(const char *s, size_t lo, size_t q)
+{
+	unsigned char b = q > lo ? (unsigned char)s[q - 1] : ' ';
+	return q == lo || is_blank(b) || b == '(' || b == '[' || b == '{' || b == '=' ||
+	       b == ',' || b == ':';
+}
+
+/* An IPv6 address without brackets at s[i], maybe with ":port" glued on:
+ * Redis "socket ::1:6379: bind", Node ":::3000", Java "0:0:0:0:0:0:0:0:8080".
+ * The last group is a port when the text is no address without it, or when
+ * a bind verb comes before or a ':' after ("::1:6379:"). */
+static bool v6_at(const char *s, size_t lo, size_t i, size_t n, cand *c)
+{
+	uint8_t b[16];
+	size_t j = i, colons = 0, q = 0, e;
+	bool dbl = false, whole, split = false, lead;
+	int port = -1;
+
+	while (j < n && j - i < 60 && (is_hex((unsigned char)s[j]) || s[j] == ':' || s[j] == '.')) {
+		if (s[j] == ':') {
+			colons++;
+			dbl |= j > i && s[j - 1] == ':';
+			q = j;
+		}
+		j++;
+	}
+	while (j > i && (s[j - 1] == '.' || (s[j - 1] == ':' && j - i > 2 && s[j - 2] != ':')))
+		j--; /* "on ::." ends a sentence; "::1:6379:" a Go prefix */
+	for (q = j; q > i && s[q - 1] != ':'; q--)
+		;
+	q = q > i ? q - 1 : 0; /* the last ':' that is left */
+	if (colons < 2 || (!dbl && colons < 7) || j <= i)
+		return false;
+	whole = pd__parse_v6(s + i, j - i, b);
+	if (q > i && q < j && pd__parse_v6(s + i, q - i, b)) {
+		port = read_port(s, q + 1, j, &e);
+		split = port > 0 && e == j && j - q > 2;
+		for (size_t k = q + 1; split && k < j; k++)
+			split = is_digit((unsigned char)s[k]);
+	}
+	if (!whole && !split)
+		return false;
+	memset(c, 0, sizeof(*c));
+	c->off = i;
+	c->port = -1;
+	lead = find_leadin(s, lo, i, c);
+	if (split && (!whole || lead || (j < n && s[j] == ':'))) {
+		pd__parse_v6(s + i, q - i, b);
+		c->port = port;
+		c->port_form = true;
+	} else {
+		pd__parse_v6(s + i, j - i, b);
+	}
+	pd__fmt_v6(b, c->addr);
+	c->host = H_ADDR;
+	c->end = j;
+	finish_cand(s, lo, c, true);
+	return c->score > 0;
+}
+
+/* A redacted host with its port: "xxx.247.131.221:80", "**.**.***.**:7777". */
+static bool redacted_at(const char *s, size_t lo, size_t i, size_t n, cand *c)
+{
+	size_t j = i;
+	while (j < n && j - i < 64 && (is_alnum((unsigned char)s[j]) || s[j] == '.' ||
+	                               s[j] == '*' || s[j] == '#'))
+		j++;
+	if (!pd__redacted(s + i, j - i))
+		return false;
+	memset(c, 0, sizeof(*c));
+	c->off = i;
+	c->host = H_HIDDEN;
+	c->end = j;
+	c->port = colon_port(s, j, n, c);
+	c->port_form = c->port > 0;
+	finish_cand(s, lo, c, true);
+	return c->score > 0;
+}
+
+/* A libp2p multiaddr: "/ip4/127.0.0.1/tcp/5001", "/dns/localhost/tcp/8080". */
+static bool multiaddr_at(const char *s, size_t lo, size_t i, size_t n, cand *c)
+{
+	static const char *const fam[] = {"/ip4/", "/ip6/", "/dns/", "/dns4/", "/dns6/"};
+	size_t a = 0, b, m, e;
+	for (size_t k = 0; k < sizeof(fam) / sizeof(fam[0]) && !a; k++)
+		if ((m = pd__pmatch(s + i, n - i, fam[k])))
+			a = i + m;
+	if (!a)
+		return false;
+	for (b = a; b < n && s[b] != '/' && !is_blank((unsigned char)s[b]) && b - a < 64; b++)
+		;
+	memset(c, 0, sizeof(*c));
+	if (b >= n || s[b] != '/' || !(c->host = pd__canon_host(s + a, b - a, true, c->addr)))
+		return false;
+	if (pd__pmatch(s + b, n - b, "/tcp/") == 5)
+		c->proto = PD_PROTO_TCP;
+	else if (pd__pmatch(s + b, n - b, "/udp/") == 5)
+		c->proto = PD_PROTO_UDP;
+	else
+		return false;
+	c->port = read_port(s, b + 5, n, &e);
+	if (c->port <= 0)
+		return false;
+	c->off = i;
+	c->end = e;
+	c->port_form = true;
+	finish_cand(s, lo, c, true);
+	return c->score > 0;
 }
 
 /* One candidate starting at s[i], or false. */
@@ -549,20 +468,23 @@ static bool cand_at(const char *s, size_t lo, size_t i, size_t n, cand *c)
 				;
 			if (b >= n || s[b] != ']')
 				return false;
-			c->host = canon_host(s + a + 1, b - a - 1, true, c->addr);
+			c->host = pd__canon_host(s + a + 1, b - a - 1, true, c->addr);
 			b++;
 		} else {
 			for (b = a; b < n && (is_alnum((unsigned char)s[b]) || s[b] == '.' ||
 			                      s[b] == '-' || s[b] == '_' || s[b] == '*' || s[b] == '+');
 			     b++)
 				;
-			c->host = canon_host(s + a, b - a, true, c->addr);
+			c->host = pd__canon_host(s + a, b - a, true, c->addr);
 		}
-		if (!c->host)
-			return false;
+		if (!c->host || strcmp(c->addr, "unix") == 0)
+			return false; /* Go's HTTP over a unix socket: "http://unix/..." */
 		c->end = b;
 		c->port = colon_port(s, b, n, c);
-		if (c->port < 0 && !(b < n && s[b] == ':'))
+		/* The scheme's port only for an address: "http://unix/forwards" is
+		 * Go's HTTP over a unix socket, not port 80. */
+		if (c->port < 0 && !(b < n && s[b] == ':') &&
+		    (c->host == H_ALL || !pd__host_is_name(c->addr)))
 			c->port = def;
 		c->port_form = c->port > 0;
 		c->proto = lc(ch) == 'u' ? PD_PROTO_UDP : PD_PROTO_TCP;
@@ -575,7 +497,7 @@ static bool cand_at(const char *s, size_t lo, size_t i, size_t n, cand *c)
 			;
 		if (j >= n || s[j] != ']')
 			return false;
-		c->host = canon_host(s + i + 1, j - i - 1, false, c->addr);
+		c->host = pd__canon_host(s + i + 1, j - i - 1, false, c->addr);
 		if (c->host != H_ADDR)
 			return false;
 		c->end = j + 1;
@@ -588,13 +510,21 @@ static bool cand_at(const char *s, size_t lo, size_t i, size_t n, cand *c)
 	}
 	if (ch == '(' )
 		return tuple_at(s, i, n, c) && (finish_cand(s, lo, c, true), c->score = SC_STRONG, true);
+	if (ch == '/' && !is_word(prev))
+		return multiaddr_at(s, lo, i, n, c);
+	if ((is_hex(ch) || ch == ':') && !is_word(prev) && prev != ':' && prev != '.' &&
+	    v6_at(s, lo, i, n, c))
+		return true;
+	if ((is_alnum(ch) || ch == '*') && !is_word(prev) && prev != '.' && prev != '/' &&
+	    redacted_at(s, lo, i, n, c))
+		return true;
 	if (is_digit(ch) && !is_alnum(prev) && prev != '.' && prev != ':' && prev != '-') {
 		uint8_t b4[4];
 		for (j = i; j < n && (is_digit((unsigned char)s[j]) || s[j] == '.') && j - i < 16; j++)
 			;
-		if (!parse_v4(s + i, j - i, b4))
+		if (!pd__parse_v4(s + i, j - i, b4))
 			return false;
-		fmt_v4(b4, c->addr);
+		pd__fmt_v4(b4, c->addr);
 		c->host = H_ADDR;
 		c->end = j;
 		c->port = colon_port(s, j, n, c);
@@ -605,7 +535,8 @@ static bool cand_at(const char *s, size_t lo, size_t i, size_t n, cand *c)
 		return c->score > 0;
 	}
 	if ((ch == ':' || ch == '*' || ch == '<') &&
-	    (prev == ' ' || prev == '(' || prev == '"' || prev == '\'' || prev == '=' || i == lo)) {
+	    (prev == ' ' || prev == '(' || prev == '=' || i == lo ||
+	     ((prev == '"' || prev == '\'') && opening_quote(s, lo, i - 1)))) {
 		/* Go ":8080", Redis "*:6379", Tomcat "<null>:8080": every address;
 		 * Node ":::3000" is "::" + port. */
 		size_t h = 0;
@@ -634,7 +565,7 @@ static bool cand_at(const char *s, size_t lo, size_t i, size_t n, cand *c)
 			;
 		if (j >= n || j == i + 1)
 			return false;
-		c->host = canon_host(s + i + 1, j - i - 1, false, c->addr);
+		c->host = pd__canon_host(s + i + 1, j - i - 1, false, c->addr);
 		if (c->host != H_ADDR)
 			return false;
 		c->end = j + 1;
@@ -654,7 +585,7 @@ static bool cand_at(const char *s, size_t lo, size_t i, size_t n, cand *c)
 		c->port = colon_port(s, j, n, c);
 		if (c->port < 0 || (c->end < n && s[c->end] == ':'))
 			return false;
-		c->host = canon_host(s + i, j - i, true, c->addr);
+		c->host = pd__canon_host(s + i, j - i, true, c->addr);
 		if (!c->host || prev == '(' || source_file(s + i, j - i))
 			return false;
 		c->port_form = true;
@@ -665,6 +596,8 @@ static bool cand_at(const char *s, size_t lo, size_t i, size_t n, cand *c)
 	}
 	return false;
 }
+
+static void on_host(const char *s, size_t lo, size_t e, size_t n, cand *c);
 
 /* "port 5000", "Port 8443 is in use", "port: 3306", "port [8005]". */
 static bool port_phrase_at(const char *s, size_t lo, size_t i, size_t n, cand *c)
@@ -688,6 +621,72 @@ static bool port_phrase_at(const char *s, size_t lo, size_t i, size_t n, cand *c
 	c->end = e;
 	c->port_form = true;
 	c->score = SC_PORTPHRASE;
+	on_host(s, lo, e, n, c);
+	return true;
+}
+
+/* "port N on ADDR" (OpenSSH "Bind to port 22 on 0.0.0.0 failed", "on ::."):
+ * the host after the port; with a bind verb before "port" it is as sure as
+ * "listen tcp A:P". */
+static void on_host(const char *s, size_t lo, size_t e, size_t n, cand *c)
+{
+	size_t a, b, m = pd__pmatch(s + e, n - e, " on ");
+	if (!m)
+		return;
+	a = e + m;
+	for (b = a; b < n && b - a < 64 && (is_alnum((unsigned char)s[b]) || s[b] == ':' ||
+	                                    s[b] == '.' || s[b] == '%');
+	     b++)
+		;
+	while (b > a && (s[b - 1] == '.' || (s[b - 1] == ':' && b - a > 2)))
+		b--;
+	if (!(c->host = pd__canon_host(s + a, b - a, false, c->addr)))
+		return;
+	c->end = b;
+	c->score = find_leadin(s, lo, c->off, c) ? SC_STRONG : SC_MEDIUM;
+	c->lead = c->lead ? c->lead : c->off;
+}
+
+/* "Listening on 80" (an old Node example), "listen on 8080": the port alone. */
+static bool listening_on_at(const char *s, size_t lo, size_t i, size_t n, cand *c)
+{
+	size_t m, e;
+	int p;
+	if ((i > lo && is_word((unsigned char)s[i - 1])) ||
+	    !((m = pd__pmatch(s + i, n - i, "listening on ")) ||
+	      (m = pd__pmatch(s + i, n - i, "listen on "))))
+		return false;
+	p = read_port(s, i + m, n, &e);
+	if (p <= 0 || (e < n && (s[e] == ':' || s[e] == '.') && e + 1 < n &&
+	               is_alnum((unsigned char)s[e + 1])))
+		return false;
+	memset(c, 0, sizeof(*c));
+	c->off = c->lead = i;
+	c->end = e;
+	c->port = p;
+	c->port_form = true;
+	c->score = SC_PORTPHRASE;
+	return true;
+}
+
+/* Tomcat names a connector after its port: "[Connector[HTTP/1.1-8080]]",
+ * "ProtocolHandler [\"http-nio-8443\"]".  Only on a line naming one. */
+static bool connector_at(const char *s, size_t lo, size_t i, size_t n, cand *c)
+{
+	size_t e;
+	int p;
+	if (s[i] != '-' || i == lo || !is_alnum((unsigned char)s[i - 1]) ||
+	    !(pd__pfind(s, lo, n, "connector", NULL) || pd__pfind(s, lo, n, "protocolhandler", NULL)))
+		return false;
+	p = read_port(s, i + 1, n, &e);
+	if (p <= 0 || e >= n || (s[e] != ']' && s[e] != '"'))
+		return false;
+	memset(c, 0, sizeof(*c));
+	c->off = c->lead = i + 1;
+	c->end = e;
+	c->port = p;
+	c->port_form = true;
+	c->score = SC_STRONG;
 	return true;
 }
 
@@ -697,14 +696,15 @@ size_t pd__scan_cands(const char *s, size_t a, size_t b, cand *cs)
 	for (size_t i = a; i < b && nc < MAX_CANDS; i++) {
 		cand c;
 		if ((s[i] == 'l' || s[i] == 'b') &&
-		    (pd__pmatch(s + i, b - i, "listen E") || pd__pmatch(s + i, b - i, "bind E")) &&
+		    (pd__pmatch(s + i, b - i, "listen ") == 7 || pd__pmatch(s + i, b - i, "bind ") == 5) &&
 		    (i == a || !is_word((unsigned char)s[i - 1])) && node_token(s, i, b, &c)) {
 			add_cand(cs, &nc, &c);
 			i = c.end ? c.end - 1 : i;
 		} else if (cand_at(s, a, i, b, &c)) {
 			add_cand(cs, &nc, &c);
 			i = c.end > i ? c.end - 1 : i;
-		} else if (port_phrase_at(s, a, i, b, &c)) {
+		} else if (port_phrase_at(s, a, i, b, &c) || listening_on_at(s, a, i, b, &c) ||
+		           connector_at(s, a, i, b, &c)) {
 			add_cand(cs, &nc, &c);
 			i = c.end - 1;
 		}

@@ -119,6 +119,9 @@ const pd_oserror_text *pd_oserror_texts(size_t *ret_n);
 /* Length of the match of wording t at text[0..len), or 0. */
 size_t pd_oserror_text_match(const pd_oserror_text *t, const char *text,
                              size_t len);
+/* Is text[0..len) a cut-off start of wording t (not all of it)? */
+bool pd_oserror_text_is_prefix(const pd_oserror_text *t, const char *text,
+                               size_t len);
 /* Leftmost known wording in text[0..len).  Returns the wording or NULL and
  * sets *ret_off / *ret_len (either may be NULL) to the match. */
 const pd_oserror_text *pd_oserror_find_text(const char *text, size_t len,
@@ -128,7 +131,8 @@ const char *pd_oserror_name_in(const pd_oserror *e, pd_osfam fam);
 
 /* ------------------------------------------------------ message parser */
 
-/* Limits: longer input is PD_ETOOBIG; extra failures are dropped. */
+/* Limits: longer input is PD_ETOOBIG; failures past MAX_RESULTS are
+ * counted (pd_errmsg_parse_total) but not returned. */
 #define PD_ERRMSG_MAX_INPUT (1024u * 1024u)
 #define PD_ERRMSG_MAX_RESULTS 64
 #define PD_ERRMSG_MAX_TEXT 1024 /* bytes kept of a failure's own text */
@@ -171,6 +175,10 @@ typedef struct pd_errmsg {
  */
 int pd_errmsg_parse(const char *text, size_t len, pd_errmsg **ret_list,
                     size_t *ret_n);
+/* The same; *ret_total (may be NULL) is how many failures the text holds,
+ * of which the first PD_ERRMSG_MAX_RESULTS come back. */
+int pd_errmsg_parse_total(const char *text, size_t len, pd_errmsg **ret_list,
+                          size_t *ret_n, size_t *ret_total);
 /* Frees the array and its strings; accepts NULL. */
 void pd_errmsg_free(pd_errmsg *list, size_t n);
 

@@ -19,6 +19,7 @@
 #include "errmsg.h"
 
 #define MAX_CANDS 32
+#define MAX_ANCHORS 4096
 #define MAX_HINTS 4096
 #define NAME_MAX_ 128
 
@@ -48,7 +49,8 @@ bool pd__ends_with(const char *s, size_t lo, size_t end, const char *pat,
 
 /* ------------------------------------------------- endpoint candidates */
 
-enum { H_NONE, H_ADDR, H_ALL };
+/* H_HIDDEN: a host is written but redacted ("xxx.247.131.221", "**.**.***.**"). */
+enum { H_NONE, H_ADDR, H_ALL, H_HIDDEN };
 
 enum { SC_ADDR_ONLY = 10, SC_PORTPHRASE = 20, SC_MEDIUM = 30, SC_STRONG_NOPORT = 40,
        SC_STRONG = 50 };
@@ -56,23 +58,26 @@ enum { SC_ADDR_ONLY = 10, SC_PORTPHRASE = 20, SC_MEDIUM = 30, SC_STRONG_NOPORT =
 typedef struct cand {
 	size_t off, end, lead; /* lead: start of the lead-in verb, or off */
 	int score;
-	int host; /* H_NONE, H_ADDR, H_ALL */
+	int host; /* H_NONE, H_ADDR, H_ALL, H_HIDDEN */
 	char addr[PD_ADDR_STRLEN];
 	int port;
 	bool port_form; /* port comes from an endpoint, not a bare string */
 	pd_proto proto;
 	bool proto_implied;
 	pd_family family;
+	bool prop; /* host given as a property: "address: '::'", "bindIp: ..." */
 } cand;
 
 /* ----------------------------------------------------------- anchors */
 
-enum { AK_OS, AK_NAME, AK_CLASS, AK_FAIL };
+enum { AK_OS, AK_NAME, AK_CLASS, AK_FAIL, AK_CODE /* "[Errno 98]": a number only */ };
 /* Strength of an anchor: STRONG makes a failure alone; CTX needs a socket
  * word or an endpoint in the same line ("Permission denied" alone is any
  * file); VERB needs an endpoint after a bind verb ("bind((" in a Python
  * traceback line, "Failed to create ... socket on address"). */
-enum { ST_VERB = 0, ST_CTX = 1, ST_STRONG = 2 };
+enum { ST_VERB = 0, ST_CTX = 1, ST_STRONG = 2,
+       ST_FAILVERB = 3 /* as ST_VERB; with "listen tcp A:P"-sure endpoint
+                          it is a failure even without a reason */ };
 
 typedef struct anchor {
 	size_t off, end;
@@ -131,11 +136,28 @@ typedef struct ctx {
  * curly quotes, terminal wraps); returns the new length, never more. */
 size_t pd__errmsg_normalize(char *s, size_t n);
 
+/* Addresses (hostaddr.c).  parse_*: exactly s[0..n); fmt_*: canonical text
+ * into out (PD_ADDR_STRLEN).  canon_host: host text -> canonical form in
+ * out; names: accept any host name, else only "localhost"; returns H_ADDR,
+ * H_ALL ("", "*", "+", "<null>", "null") or H_NONE.  host_is_name: a
+ * canonical host that is a name other than "localhost". */
+bool pd__parse_v4(const char *s, size_t n, uint8_t b[4]);
+bool pd__parse_v6(const char *s, size_t n, uint8_t b[16]);
+void pd__fmt_v4(const uint8_t b[4], char *out);
+void pd__fmt_v6(const uint8_t b[16], char *out);
+int pd__canon_host(const char *s, size_t n, bool names, char *out);
+bool pd__host_is_name(const char *a);
+bool pd__redacted(const char *s, size_t n);
+
 /* The endpoint candidates of s[a..b), at most MAX_CANDS, in text order. */
 size_t pd__scan_cands(const char *s, size_t a, size_t b, cand *cs);
 
-/* Line number of byte offset off (parse.c). */
+/* Line number of byte offset off, and the end of line l (parse.c). */
 uint32_t pd__line_of(const ctx *c, size_t off);
+size_t pd__line_end(const ctx *c, uint32_t l);
+
+/* Every anchor of the text into c->an, in text order (anchors.c). */
+void pd__scan_anchors(ctx *c);
 
 /* Program hints of the whole text into c->hi, and the OS the text comes
  * from (c->windows, c->macos). */

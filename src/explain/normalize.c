@@ -260,11 +260,19 @@ static bool same_start(const char *s, size_t a, size_t b, size_t n)
 	return k == 6;
 }
 
+static size_t line_end_at(const char *s, size_t a, size_t n)
+{
+	while (a < n && s[a] != '\n')
+		a++;
+	return a;
+}
+
 /*
  * A terminal cuts long lines at its width without regard to words or
  * numbers.  The width is recognised when two or more lines that do not end
  * a sentence have the same width (>= 40 columns), or one such line has a
- * usual terminal width; those lines are glued to the next one.
+ * usual terminal width; those lines are glued to the next one, unless the
+ * next one is wider than the terminal (then it was never cut to it).
  */
 static size_t pass_unwrap(char *s, size_t n)
 {
@@ -316,7 +324,8 @@ static size_t pass_unwrap(char *s, size_t n)
 		w += b - a;
 		if (b < n) {
 			bool glue = b + 1 < n && s[b + 1] != '\n' && wrap_candidate(s, a, b) &&
-			            !same_start(s, a, b, n) && columns(s, a, b) == width;
+			            !same_start(s, a, b, n) && columns(s, a, b) == width &&
+			            columns(s, b + 1, line_end_at(s, b + 1, n)) <= width;
 			if (!glue)
 				s[w++] = '\n';
 		}

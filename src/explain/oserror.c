@@ -46,6 +46,44 @@ static const pd_oserror_text texts[] = {
 	{PD_OSERR_NOBUFS, "en", false, false, "No buffer space available"},
 	{PD_OSERR_NETDOWN, "en", false, false, "Network is down"},
 
+	/* glibc strerror() in other languages: the msgstr of "Address already
+	 * in use", "Cannot assign requested address" and "Permission denied" in
+	 * glibc 2.36's libc.mo (Debian libc-l10n 2.36-9, /usr/share/locale/LANG/
+	 * LC_MESSAGES/libc.mo, read with msgunfmt). */
+	{PD_OSERR_ADDRINUSE, "de", false, false, "Die Adresse wird bereits verwendet"},
+	{PD_OSERR_ADDRNOTAVAIL, "de", false, false, "Die angeforderte Adresse kann nicht zugewiesen werden"},
+	{PD_OSERR_ACCES, "de", false, false, "Keine Berechtigung"},
+	{PD_OSERR_ADDRINUSE, "fr", false, false, "Adresse d\xc3\xa9j\xc3\xa0 utilis\xc3\xa9" "e"}, /* Adresse déjà utilisée */
+	{PD_OSERR_ADDRNOTAVAIL, "fr", false, false, "Ne peut attribuer l'adresse demand\xc3\xa9" "e"}, /* Ne peut attribuer l'adresse demandée */
+	{PD_OSERR_ACCES, "fr", false, false, "Permission non accord\xc3\xa9" "e"}, /* Permission non accordée */
+	{PD_OSERR_ADDRINUSE, "es", false, false, "La direcci\xc3\xb3n ya se est\xc3\xa1 usando"}, /* La dirección ya se está usando */
+	{PD_OSERR_ADDRNOTAVAIL, "es", false, false, "No se puede asignar la direcci\xc3\xb3n solicitada"}, /* No se puede asignar la dirección solicitada */
+	{PD_OSERR_ACCES, "es", false, false, "Permiso denegado"},
+	{PD_OSERR_ADDRINUSE, "it", false, false, "Indirizzo gi\xc3\xa0 in uso"}, /* Indirizzo già in uso */
+	{PD_OSERR_ADDRNOTAVAIL, "it", false, false, "Impossibile assegnare l'indirizzo richiesto"},
+	{PD_OSERR_ACCES, "it", false, false, "Permesso negato"},
+	{PD_OSERR_ADDRINUSE, "pt-BR", false, false, "Endere\xc3\xa7o j\xc3\xa1 em uso"}, /* Endereço já em uso */
+	{PD_OSERR_ADDRNOTAVAIL, "pt-BR", false, false, "N\xc3\xa3o foi poss\xc3\xadvel acessar o endere\xc3\xa7o requisitado"}, /* Não foi possível acessar o endereço requisitado */
+	{PD_OSERR_ACCES, "pt-BR", false, false, "Permiss\xc3\xa3o negada"}, /* Permissão negada */
+	{PD_OSERR_ADDRINUSE, "pl", false, false, "Adres jest ju\xc5\xbc w u\xc5\xbcyciu"}, /* Adres jest już w użyciu */
+	{PD_OSERR_ADDRNOTAVAIL, "pl", false, false, "Nie mo\xc5\xbcna przypisa\xc4\x87 \xc5\xbc\xc4\x85" "danego adresu"}, /* Nie można przypisać żądanego adresu */
+	{PD_OSERR_ACCES, "pl", false, false, "Brak dost\xc4\x99pu"}, /* Brak dostępu */
+	{PD_OSERR_ADDRINUSE, "ru", false, false, "\xd0\x90\xd0\xb4\xd1\x80\xd0\xb5\xd1\x81 \xd1\x83\xd0\xb6\xd0\xb5 \xd0\xb8\xd1\x81\xd0\xbf\xd0\xbe\xd0\xbb\xd1\x8c\xd0\xb7\xd1\x83\xd0\xb5\xd1\x82\xd1\x81\xd1\x8f"}, /* Адрес уже используется */
+	{PD_OSERR_ADDRNOTAVAIL, "ru", false, false, "\xd0\x9d\xd0\xb5\xd0\xb2\xd0\xbe\xd0\xb7\xd0\xbc\xd0\xbe\xd0\xb6\xd0\xbd\xd0\xbe \xd0\xbd\xd0\xb0\xd0\xb7\xd0\xbd\xd0\xb0\xd1\x87\xd0\xb8\xd1\x82\xd1\x8c \xd0\xb7\xd0\xb0\xd0\xbf\xd1\x80\xd0\xbe\xd1\x88\xd0\xb5\xd0\xbd\xd0\xbd\xd1\x8b\xd0\xb9 \xd0\xb0\xd0\xb4\xd1\x80\xd0\xb5\xd1\x81"}, /* Невозможно назначить запрошенный адрес */
+	{PD_OSERR_ACCES, "ru", false, false, "\xd0\x9e\xd1\x82\xd0\xba\xd0\xb0\xd0\xb7\xd0\xb0\xd0\xbd\xd0\xbe \xd0\xb2 \xd0\xb4\xd0\xbe\xd1\x81\xd1\x82\xd1\x83\xd0\xbf\xd0\xb5"}, /* Отказано в доступе */
+	{PD_OSERR_ADDRINUSE, "zh-CN", false, false, "\xe5\x9c\xb0\xe5\x9d\x80\xe5\xb7\xb2\xe5\x9c\xa8\xe4\xbd\xbf\xe7\x94\xa8"}, /* 地址已在使用 */
+	{PD_OSERR_ADDRNOTAVAIL, "zh-CN", false, false, "\xe6\x97\xa0\xe6\xb3\x95\xe6\x8c\x87\xe5\xae\x9a\xe8\xa2\xab\xe8\xaf\xb7\xe6\xb1\x82\xe7\x9a\x84\xe5\x9c\xb0\xe5\x9d\x80"}, /* 无法指定被请求的地址 */
+	{PD_OSERR_ACCES, "zh-CN", false, false, "\xe6\x9d\x83\xe9\x99\x90\xe4\xb8\x8d\xe5\xa4\x9f"}, /* 权限不够 */
+	{PD_OSERR_ADDRINUSE, "zh-TW", false, false, "\xe4\xbd\x8d\xe5\x9d\x80\xe5\xb7\xb2\xe7\xb6\x93\xe6\x9c\x89\xe5\x9c\xa8\xe4\xbd\xbf\xe7\x94\xa8"}, /* 位址已經有在使用 */
+	{PD_OSERR_ADDRNOTAVAIL, "zh-TW", false, false, "\xe7\x84\xa1\xe6\xb3\x95\xe6\x8c\x87\xe5\xae\x9a\xe6\x89\x80\xe9\x9c\x80\xe7\x9a\x84\xe4\xbd\x8d\xe5\x9d\x80"}, /* 無法指定所需的位址 */
+	{PD_OSERR_ACCES, "zh-TW", false, false, "\xe6\x8b\x92\xe7\xb5\x95\xe4\xb8\x8d\xe7\xac\xa6\xe6\xac\x8a\xe9\x99\x90\xe7\x9a\x84\xe6\x93\x8d\xe4\xbd\x9c"}, /* 拒絕不符權限的操作 */
+	{PD_OSERR_ADDRINUSE, "ja", false, false, "\xe3\x82\xa2\xe3\x83\x89\xe3\x83\xac\xe3\x82\xb9\xe3\x81\xaf\xe6\x97\xa2\xe3\x81\xab\xe4\xbd\xbf\xe7\x94\xa8\xe4\xb8\xad\xe3\x81\xa7\xe3\x81\x99"}, /* アドレスは既に使用中です */
+	{PD_OSERR_ADDRNOTAVAIL, "ja", false, false, "\xe8\xa6\x81\xe6\xb1\x82\xe3\x82\xa2\xe3\x83\x89\xe3\x83\xac\xe3\x82\xb9\xe3\x81\xab\xe5\x89\xb2\xe3\x82\x8a\xe5\xbd\x93\xe3\x81\xa6\xe3\x82\x89\xe3\x82\x8c\xe3\x81\xbe\xe3\x81\x9b\xe3\x82\x93"}, /* 要求アドレスに割り当てられません */
+	{PD_OSERR_ACCES, "ja", false, false, "\xe8\xa8\xb1\xe5\x8f\xaf\xe3\x81\x8c\xe3\x81\x82\xe3\x82\x8a\xe3\x81\xbe\xe3\x81\x9b\xe3\x82\x93"}, /* 許可がありません */
+	{PD_OSERR_ADDRINUSE, "ko", false, false, "\xec\xa3\xbc\xec\x86\x8c\xea\xb0\x80 \xec\x9d\xb4\xeb\xaf\xb8 \xec\x82\xac\xec\x9a\xa9 \xec\xa4\x91\xec\x9e\x85\xeb\x8b\x88\xeb\x8b\xa4"}, /* 주소가 이미 사용 중입니다 */
+	{PD_OSERR_ADDRNOTAVAIL, "ko", false, false, "\xec\x9a\x94\xec\xb2\xad\xed\x95\x9c \xec\xa3\xbc\xec\x86\x8c\xeb\xa5\xbc \xeb\xb0\xb0\xec\xa0\x95\xed\x95\xa0 \xec\x88\x98 \xec\x97\x86\xec\x8a\xb5\xeb\x8b\x88\xeb\x8b\xa4"}, /* 요청한 주소를 배정할 수 없습니다 */
+	{PD_OSERR_ACCES, "ko", false, false, "\xed\x97\x88\xea\xb0\x80 \xea\xb1\xb0\xeb\xb6\x80"}, /* 허가 거부 */
+
 	/* Winsock FormatMessage() wordings. */
 	{PD_OSERR_ACCES, "en", true, true,
 	 "An attempt was made to access a socket in a way forbidden by"},
@@ -241,6 +279,32 @@ size_t pd_oserror_text_match(const pd_oserror_text *t, const char *text,
 		}
 	}
 	return i;
+}
+
+/* Is text[0..len) (len > 0) the start of wording t, cut off before its end?
+ * The same rules as pd_oserror_text_match(); a cut inside a run of blanks
+ * or inside a UTF-8 character still counts. */
+bool pd_oserror_text_is_prefix(const pd_oserror_text *t, const char *text,
+                               size_t len)
+{
+	const unsigned char *p, *s = (const unsigned char *)text;
+	size_t i = 0;
+
+	if (!t || !text || !len)
+		return false;
+	for (p = (const unsigned char *)t->text; *p && i < len; p++) {
+		if (*p == ' ') {
+			if (!is_blank(s[i]))
+				return false;
+			while (i < len && is_blank(s[i]))
+				i++;
+		} else if (ascii_lower(s[i]) != ascii_lower(*p)) {
+			return false;
+		} else {
+			i++;
+		}
+	}
+	return i == len && *p;
 }
 
 const pd_oserror_text *pd_oserror_find_text(const char *text, size_t len,

@@ -24,10 +24,11 @@
  *      the nearest failure with one.  The program is the strongest hint in
  *      the failure's own lines, else in the lines around it.
  *
- * Files.  Step 1 is normalize.c and the endpoint grammar of step 3
- * endpoint.c; tools.c finds the program hints and names.
- * This file finds the anchors, builds each line's failures, folds them and
- * returns the result; errmsg_internal.h holds the shared types.
+ * Files.  Step 1 is normalize.c, step 2 anchors.c, the endpoint grammar
+ * of step 3 endpoint.c (addresses in hostaddr.c); tools.c finds the
+ * program hints and names.  This file builds each line's failures, folds
+ * them, gives a failure without port the one the lines around it name,
+ * and returns the result; errmsg_internal.h holds the shared types.
  *
  * Only what the text says is reported.  Everything is bounded: input
  * length, anchors, candidates and results; no recursion.
@@ -38,9 +39,9 @@
 
 #include "errmsg_internal.h"
 
-#define MAX_ANCHORS 4096
 #define MAX_FAILS 256
 #define FOLD_LINES 12 /* how far a failure without endpoint may join one */
+#define CTX_LINES 8   /* how far a failure without port looks for one */
 
 static char *xstrndup(const char *s, size_t n)
 {
@@ -52,48 +53,7 @@ static char *xstrndup(const char *s, size_t n)
 	return p;
 }
 
-/* ----------------------------------------------------------- anchors */
-
-
-typedef struct phrase {
-	const char *pat;
-	uint8_t kind, cls, strength;
-} phrase;
-
-static const phrase phrases[] = {
-	{"port is already allocated", AK_CLASS, PD_ERRCLASS_ALREADY_ALLOCATED, ST_STRONG},
-	{"privileged port", AK_CLASS, PD_ERRCLASS_PRIVILEGED, ST_STRONG},
-	{"can't bind on the specified endpoint", AK_CLASS,
-	 PD_ERRCLASS_ADDRESS_NOT_AVAILABLE, ST_STRONG},
-	{"cannot bind on the specified endpoint", AK_CLASS,
-	 PD_ERRCLASS_ADDRESS_NOT_AVAILABLE, ST_STRONG},
-	{"already in use", AK_CLASS, PD_ERRCLASS_IN_USE, ST_CTX},
-	{"is in use", AK_CLASS, PD_ERRCLASS_IN_USE, ST_CTX},
-	{"AddressInUse", AK_CLASS, PD_ERRCLASS_IN_USE, ST_STRONG},
-	{"AddrInUse", AK_CLASS, PD_ERRCLASS_IN_USE, ST_STRONG},
-	{"AddrNotAvailable", AK_CLASS, PD_ERRCLASS_ADDRESS_NOT_AVAILABLE, ST_STRONG},
-	{"ports are not available", AK_FAIL, 0, ST_STRONG},
-	{"error starting userland proxy", AK_FAIL, 0, ST_STRONG},
-	{"driver failed programming external connectivity", AK_FAIL, 0, ST_STRONG},
-	{"failed to bind", AK_FAIL, 0, ST_STRONG},
-	{"could not bind", AK_FAIL, 0, ST_STRONG},
-	{"cannot bind", AK_FAIL, 0, ST_STRONG},
-	{"can't bind", AK_FAIL, 0, ST_STRONG},
-	{"unable to bind", AK_FAIL, 0, ST_STRONG},
-	{"bind failed", AK_FAIL, 0, ST_STRONG},
-	{"binding socket failed", AK_FAIL, 0, ST_STRONG},
-	{"failed to listen", AK_FAIL, 0, ST_STRONG},
-	{"cannot listen", AK_FAIL, 0, ST_STRONG},
-	{"could not listen", AK_FAIL, 0, ST_STRONG},
-	{"unable to listen", AK_FAIL, 0, ST_STRONG},
-	{"error while attempting to bind", AK_FAIL, 0, ST_STRONG},
-	{": bind: ", AK_FAIL, 0, ST_STRONG}, /* Go: "listen tcp A:P: bind: ..." */
-	{"failed to create", AK_FAIL, 0, ST_VERB},
-	{"failed to start", AK_FAIL, 0, ST_VERB},
-	{"failed to initialize", AK_FAIL, 0, ST_VERB},
-	{"bind(", AK_FAIL, 0, ST_VERB},
-	{"listen(", AK_FAIL, 0, ST_VERB},
-};
+/* ------------------------------------------------------------- lines */
 
 uint32_t pd__line_of(const ctx *c, size_t off)
 {
@@ -108,7 +68,7 @@ uint32_t pd__line_of(const ctx *c, size_t off)
 	return lo;
 }
 
-static size_t line_end(const ctx *c, uint32_t l)
+size_t pd__line_end(const ctx *c, uint32_t l)
 {
 	return l + 1 < c->nlines ? c->line_start[l + 1] - 1 : c->n;
 }
@@ -129,102 +89,6 @@ static int split_lines(ctx *c)
 			c->line_start[k++] = i + 1;
 	c->nlines = (uint32_t)count;
 	return 0;
-}
-
-static void push_anchor(ctx *c, const anchor *a)
-{
-	anchor *last = c->nan ? &c->an[c->nan - 1] : NULL;
-	/* Overlapping wordings of one OS error are one anchor. */
-	if (last && a->kind == AK_OS && last->kind == AK_OS && last->osid == a->osid &&
-	    a->off < last->end) {
-		if (a->end > last->end)
-			last->end = a->end;
-		return;
-	}
-	if (c->nan < MAX_ANCHORS)
-		c->an[c->nan++] = *a;
-}
-
-/* A wording that is only the start of a sentence extends to its end. */
-static size_t sentence_end(const char *s, size_t i, size_t n)
-{
-	size_t lim = i + 300 < n ? i + 300 : n;
-	int depth = 0;
-	while (i < lim && s[i] != '\n' && s[i] != '.' && s[i] != ']' &&
-	       !(s[i] == ')' && depth == 0) &&
-	       !((unsigned char)s[i] == 0xe3 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
-	         (unsigned char)s[i + 2] == 0x82)) {
-		depth += s[i] == '(' ? 1 : (s[i] == ')' ? -1 : 0);
-		i++;
-	}
-	return i;
-}
-
-static void scan_anchors(ctx *c)
-{
-	size_t ntx;
-	const pd_oserror_text *tx = pd_oserror_texts(&ntx);
-	const char *s = c->s;
-
-	for (size_t i = 0; i < c->n && c->nan < MAX_ANCHORS; i++) {
-		int ch = lc((unsigned char)s[i]);
-		anchor a;
-		size_t best = 0, m;
-		const pd_oserror_text *bt = NULL;
-
-		memset(&a, 0, sizeof(a));
-		a.off = i;
-		a.osid = -1;
-		for (size_t k = 0; k < ntx; k++)
-			if (lc((unsigned char)tx[k].text[0]) == ch &&
-			    (m = pd_oserror_text_match(&tx[k], s + i, c->n - i)) > best) {
-				best = m;
-				bt = &tx[k];
-			}
-		if (bt && (i == 0 || !is_alpha((unsigned char)s[i - 1]) || !is_alpha(ch))) {
-			a.kind = AK_OS;
-			a.end = bt->prefix ? sentence_end(s, i + best, c->n) : i + best;
-			a.osid = (int8_t)bt->id;
-			a.cls = (uint8_t)pd_oserror_get(bt->id)->error_class;
-			a.winsock = bt->winsock;
-			a.strength = (bt->winsock || bt->id == PD_OSERR_ADDRINUSE ||
-			              bt->id == PD_OSERR_ADDRNOTAVAIL) ? ST_STRONG : ST_CTX;
-			a.line = pd__line_of(c, i);
-			push_anchor(c, &a);
-		}
-		for (size_t k = 0; k < sizeof(phrases) / sizeof(phrases[0]); k++)
-			if (lc((unsigned char)phrases[k].pat[0]) == ch &&
-			    (!is_alpha(ch) || i == 0 || !is_alpha((unsigned char)s[i - 1])) &&
-			    (m = pd__pmatch(s + i, c->n - i, phrases[k].pat))) {
-				a.kind = phrases[k].kind;
-				a.cls = phrases[k].cls;
-				a.strength = phrases[k].strength;
-				a.end = i + m;
-				a.osid = -1;
-				a.winsock = false;
-				a.line = pd__line_of(c, i);
-				push_anchor(c, &a);
-			}
-		if ((s[i] == 'E' || s[i] == 'W') && (i == 0 || !is_word((unsigned char)s[i - 1]))) {
-			size_t j = i;
-			bool ws;
-			const pd_oserror *e;
-			while (j < c->n && s[j] >= 'A' && s[j] <= 'Z' && j - i < 20)
-				j++;
-			if ((j < c->n && is_word((unsigned char)s[j])) ||
-			    !(e = pd_oserror_by_name(s + i, j - i, &ws)))
-				continue;
-			a.kind = AK_NAME;
-			a.end = j;
-			a.osid = (int8_t)e->id;
-			a.cls = (uint8_t)e->error_class;
-			a.winsock = ws;
-			a.strength = (ws || e->id == PD_OSERR_ADDRINUSE ||
-			              e->id == PD_OSERR_ADDRNOTAVAIL) ? ST_STRONG : ST_CTX;
-			a.line = pd__line_of(c, i);
-			push_anchor(c, &a);
-		}
-	}
 }
 
 /* ------------------------------------------------- one failure's fields */
@@ -256,7 +120,14 @@ static void scan_codes(const ctx *c, size_t a, size_t b, fail *f)
 			neg = true;
 			st--;
 		}
-		if (st > a && s[st - 1] == '(' && j < b && (s[j] == ')' || s[j] == ':'))
+		/* "(98: ...", "(98)Address", "(98): ..."; a number in parentheses
+		 * followed by anything else is a pid or a count ("[ALERT] (1) :"),
+		 * unless it is in the Winsock range. */
+		if (st > a && s[st - 1] == '(' && j < b &&
+		    (s[j] == ':' ||
+		     (s[j] == ')' && ((j + 1 < b && (is_alpha((unsigned char)s[j + 1]) ||
+		                                      s[j + 1] == ':')) ||
+		                      (v >= 10000 && v < 12000)))))
 			ok = strongform = true;
 		for (size_t k = 0; !ok && k < sizeof(pre) / sizeof(pre[0]); k++)
 			if (pd__ends_with(s, a, st, pre[k], NULL))
@@ -342,7 +213,8 @@ static bool make_fail(ctx *c, uint32_t l, size_t a, size_t b, const cand *cs, si
 	const cand *best = NULL, *pp = NULL;
 	bool ctxw = has_ctx_word(c->s, a, b), strong_cand = false, any = false;
 	bool priv = false;
-	int cls_os = -1, cls_phrase = -1;
+	int cls_os = -1, cls_phrase = -1, code_osid = -1;
+	bool code_ws = false;
 
 	for (size_t k = 0; k < nc; k++) {
 		if (cs[k].off < a || cs[k].off >= b || cs[k].score == 0)
@@ -363,12 +235,22 @@ static bool make_fail(ctx *c, uint32_t l, size_t a, size_t b, const cand *cs, si
 		const anchor *an = &c->an[k];
 		if (an->line != l || an->off < a || an->off >= b)
 			continue;
-		if ((an->strength == ST_CTX && !ctxw) || (an->strength == ST_VERB && !strong_cand))
+		if ((an->strength == ST_CTX && !ctxw) ||
+		    ((an->strength == ST_VERB || an->strength == ST_FAILVERB) && !strong_cand))
 			continue;
 		any = true;
-		if (an->strength == ST_STRONG || an->cls)
+		/* A failure verb with an endpoint after a bind verb on the same line
+		 * ("Failed to initialize connector [Connector[HTTP/1.1-8080]]") is a
+		 * failure even when the text gives no reason. */
+		if (an->strength == ST_STRONG || an->cls ||
+		    (an->strength == ST_FAILVERB && best && best->score == SC_STRONG))
 			f->keep = true;
-		if (an->kind == AK_OS || an->kind == AK_NAME) {
+		if (an->kind == AK_CODE) {
+			if (code_osid < 0) {
+				code_osid = an->osid;
+				code_ws = an->winsock;
+			}
+		} else if (an->kind == AK_OS || an->kind == AK_NAME) {
 			if (f->osid < 0) {
 				f->osid = an->osid;
 				f->winsock = an->winsock;
@@ -388,6 +270,11 @@ static bool make_fail(ctx *c, uint32_t l, size_t a, size_t b, const cand *cs, si
 	}
 	if (!any)
 		return false;
+	if (f->osid < 0 && code_osid >= 0) { /* the number only when no wording */
+		f->osid = code_osid;
+		f->winsock = code_ws;
+		cls_os = pd_oserror_get((pd_oserr_id)code_osid)->error_class;
+	}
 	f->cls = priv ? PD_ERRCLASS_PRIVILEGED
 	              : cls_os >= 0 ? (pd_errclass)cls_os
 	                            : cls_phrase >= 0 ? (pd_errclass)cls_phrase : PD_ERRCLASS_UNKNOWN;
@@ -421,13 +308,13 @@ static bool make_fail(ctx *c, uint32_t l, size_t a, size_t b, const cand *cs, si
 		if (f->os_code < 0)
 			f->os_code = code_before;
 	}
-	pd__scan_names(c, c->line_start[l], line_end(c, l), f);
+	pd__scan_names(c, c->line_start[l], pd__line_end(c, l), f);
 	if (f->cls == PD_ERRCLASS_UNKNOWN && f->osid >= 0)
 		f->cls = pd_oserror_get((pd_oserr_id)f->osid)->error_class;
 	if (f->cls != PD_ERRCLASS_UNKNOWN)
 		f->keep = true;
 	f->text_off = c->line_start[l];
-	f->text_len = line_end(c, l) - f->text_off;
+	f->text_len = pd__line_end(c, l) - f->text_off;
 	return true;
 }
 
@@ -445,7 +332,7 @@ static bool same_host(const cand *x, const cand *y)
 /* The failures of one line: one per distinct bind endpoint. */
 static void line_fails(ctx *c, uint32_t l)
 {
-	size_t a = c->line_start[l], b = line_end(c, l), nc, nsplit = 0;
+	size_t a = c->line_start[l], b = pd__line_end(c, l), nc, nsplit = 0;
 	cand cs[MAX_CANDS];
 	size_t split[MAX_CANDS];
 	fail f;
@@ -598,6 +485,85 @@ static void fold(ctx *c)
 	}
 }
 
+/* The best candidate of line l naming a port (score >= min_score), or
+ * false.  Ties go to the first in the line. */
+static bool line_port(const ctx *c, uint32_t l, cand *ret)
+{
+	cand cs[MAX_CANDS];
+	size_t nc = pd__scan_cands(c->s, c->line_start[l], pd__line_end(c, l), cs), best = nc;
+	for (size_t k = 0; k < nc; k++)
+		if (cs[k].port > 0 && cs[k].score >= SC_PORTPHRASE &&
+		    (best == nc || cs[k].score > cs[best].score))
+			best = k;
+	if (best == nc)
+		return false;
+	*ret = cs[best];
+	return true;
+}
+
+/* A host given as a property or after a bind verb on line l ("address:
+ * '::',", "bindIp: \"127.0.0.1\"", "created on IP: '::'"). */
+static bool line_host(const ctx *c, uint32_t l, cand *ret)
+{
+	cand cs[MAX_CANDS];
+	size_t nc = pd__scan_cands(c->s, c->line_start[l], pd__line_end(c, l), cs);
+	for (size_t k = 0; k < nc; k++)
+		if (cs[k].host == H_ADDR && cs[k].prop) {
+			*ret = cs[k];
+			return true;
+		}
+	return false;
+}
+
+/* A failure whose own lines name no port takes it from the lines around,
+ * nearest first and earlier before later: PostgreSQL's "HINT: ... on port
+ * 5432?", Django's "Starting development server at http://...:8000/",
+ * MongoDB's "options: { net: { port: 27217 } }", Node's error object with
+ * "address: '::'," and "port: 5000" on lines of their own. */
+static void context_endpoint(const ctx *c, fail *f)
+{
+	cand pc, hc;
+	bool have_host = false;
+	/* A failure that names its host takes from the lines before it only a
+	 * port given with that host ("to port 8022 on ::" before a wrapped
+	 * ":: failed"); a bare port there belongs to an earlier step.  The
+	 * lines after it (a hint) may give any. */
+	for (uint32_t d = 1; d <= CTX_LINES && f->port <= 0; d++)
+		for (int side = 0; side < 2 && f->port <= 0; side++) {
+			uint32_t l = side == 0 ? f->line_first - d : f->line_last + d;
+			if ((side == 0 && f->line_first < d) || (side == 1 && l >= c->nlines))
+				continue;
+			if (!have_host && f->host == H_NONE)
+				have_host = line_host(c, l, &hc);
+			if (!line_port(c, l, &pc))
+				continue;
+			if (side == 0 && f->host != H_NONE &&
+			    (pc.host != f->host || strcmp(pc.addr, f->addr) != 0))
+				continue;
+			f->port = pc.port;
+			f->port_form = true;
+			if (f->host == H_NONE && pc.host != H_NONE) {
+				f->host = pc.host;
+				memcpy(f->addr, pc.addr, sizeof(f->addr));
+			}
+			if (!f->proto && pc.proto) {
+				f->proto = pc.proto;
+				f->proto_implied = pc.proto_implied;
+			}
+		}
+	for (uint32_t d = 1; d <= CTX_LINES && f->port > 0 && f->host == H_NONE && !have_host; d++)
+		for (int side = 0; side < 2 && !have_host; side++) {
+			uint32_t l = side == 0 ? f->line_first - d : f->line_last + d;
+			if ((side == 0 && f->line_first < d) || (side == 1 && l >= c->nlines))
+				continue;
+			have_host = line_host(c, l, &hc);
+		}
+	if (f->port > 0 && f->host == H_NONE && have_host) {
+		f->host = hc.host;
+		memcpy(f->addr, hc.addr, sizeof(f->addr));
+	}
+}
+
 /* Windows has no privileged ports; elsewhere EACCES on a port below 1024
  * is the privileged-port rule (Linux ip_unprivileged_port_start, macOS on
  * a specific address). */
@@ -693,7 +659,7 @@ void pd_errmsg_free(pd_errmsg *list, size_t n)
 	free(list);
 }
 
-static int collect(ctx *c, pd_errmsg **ret_list, size_t *ret_n)
+static int collect(ctx *c, pd_errmsg **ret_list, size_t *ret_n, size_t *ret_total)
 {
 	pd_errmsg *out = NULL;
 	size_t n = 0;
@@ -711,10 +677,13 @@ static int collect(ctx *c, pd_errmsg **ret_list, size_t *ret_n)
 		fail *f = &c->fs[i];
 		if (f->merged || (!f->keep && f->cls == PD_ERRCLASS_UNKNOWN))
 			continue;
+		if (f->port <= 0)
+			context_endpoint(c, f);
 		pd__assign_tool(c, f);
 		refine_class(c, f);
 		n++;
 	}
+	*ret_total = n;
 	if (n > PD_ERRMSG_MAX_RESULTS)
 		n = PD_ERRMSG_MAX_RESULTS;
 	if (n) {
@@ -739,8 +708,16 @@ static int collect(ctx *c, pd_errmsg **ret_list, size_t *ret_n)
 
 int pd_errmsg_parse(const char *text, size_t len, pd_errmsg **ret_list, size_t *ret_n)
 {
+	return pd_errmsg_parse_total(text, len, ret_list, ret_n, NULL);
+}
+
+int pd_errmsg_parse_total(const char *text, size_t len, pd_errmsg **ret_list, size_t *ret_n,
+                          size_t *ret_total)
+{
 	ctx c;
 	char *buf = NULL;
+	size_t total = 0, n = 0;
+	pd_errmsg *list = NULL;
 	int r;
 
 	if ((!text && len) || !ret_list || !ret_n)
@@ -764,9 +741,15 @@ int pd_errmsg_parse(const char *text, size_t len, pd_errmsg **ret_list, size_t *
 	r = split_lines(&c);
 	if (r < 0)
 		goto out;
-	scan_anchors(&c);
+	pd__scan_anchors(&c);
 	pd__scan_hints(&c);
-	r = collect(&c, ret_list, ret_n);
+	r = collect(&c, &list, &n, &total);
+	if (r == 0) {
+		*ret_list = list;
+		*ret_n = n;
+		if (ret_total)
+			*ret_total = total;
+	}
 out:
 	free(c.line_start);
 	free(c.fs);

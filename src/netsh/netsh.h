@@ -2,7 +2,7 @@
  * src/netsh/: netsh output (dynamic and excluded port ranges in parse.c,
  * http.sys in http.c, portproxy in portproxy.c) -> snapshot data
  * (snapshot.c).  Pure; text in any of the code pages Windows prints.  May
- * include: include/portdoctor only.  Included by: src/probe/win, src/cli
+ * include: include/portdoctor, src/core.  Included by: src/probe/win, src/cli
  * (--from-netsh).
  *
  * Parser for the text that Windows netsh prints, as captured by the Windows
@@ -79,7 +79,8 @@ typedef struct pd_netsh_portproxy {
 #define PD_NETSH_URL_MAX 256
 #define PD_NETSH_MAX_PIDS 16
 /* One URL registered with http.sys, and the processes attached to its
- * request queue ("Process IDs:" listed before the queue's URL groups).  A
+ * request queue ("Process IDs:" or "Processes:", listed before the
+ * queue's URLs).  A
  * URL listed twice (server session view, then request queue) is kept once.
  * URLs longer than PD_NETSH_URL_MAX - 1 are cut; pids past
  * PD_NETSH_MAX_PIDS are dropped. */
@@ -90,6 +91,19 @@ typedef struct pd_netsh_url {
 	int pids[PD_NETSH_MAX_PIDS];
 	size_t n_pids;
 } pd_netsh_url;
+
+#define PD_NETSH_IMAGE_MAX 260
+#define PD_NETSH_SERVICES_MAX 128
+/* A process attached to a request queue, as Windows 10/11 list it under
+ * "Processes:": "ID: 2688, image: C:\Windows\System32\svchost.exe", then
+ * "Services: NcHostAgent" when it hosts services.  The older layout
+ * ("Process IDs:" then bare numbers) names no image and gives none of
+ * these.  Each pid once, in text order. */
+typedef struct pd_netsh_proc {
+	int pid;
+	char image[PD_NETSH_IMAGE_MAX];       /* "" when shown as "<?>" */
+	char services[PD_NETSH_SERVICES_MAX]; /* "" when none listed */
+} pd_netsh_proc;
 
 typedef struct pd_netsh_result {
 	pd_range *excluded; /* in text order; administered = '*' */
@@ -102,6 +116,8 @@ typedef struct pd_netsh_result {
 	size_t n_proxies;
 	pd_netsh_url *urls;
 	size_t n_urls;
+	pd_netsh_proc *procs; /* request queue owners with their image */
+	size_t n_procs;
 	/* Rows of the right shape whose numbers failed the range checks
 	 * (port > 65535, start > end, count 0, start + count > 65536, a start
 	 * without its count, ...).  They are skipped, not fatal. */
@@ -125,8 +141,10 @@ void pd_netsh_result_done(pd_netsh_result *r);
 
 /*
  * Append the excluded and dynamic ranges of r to s->excluded and s->dynamic
- * (pd_snapshot_add_range), its URLs to s->http_registrations and its
- * portproxy rules to s->portproxy_rules (snapshot.c).  On
+ * (pd_snapshot_add_range), its URLs to s->http_registrations, its
+ * portproxy rules to s->portproxy_rules and its request queue owners to
+ * s->procs when the snapshot has no process of that pid yet (snapshot.c).
+ * On
  * failure (PD_ENOMEM) the snapshot is restored, so nothing of r is
  * half-added.
  */

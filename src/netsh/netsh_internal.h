@@ -140,11 +140,14 @@ typedef struct pd__netsh_section_state {
 	bool pid_scope;
 	size_t scope_indent;
 	size_t last_indent;
+	size_t pid_indent;  /* indent of the run's pid lines */
+	bool want_services; /* the line after an "ID: N, image: X" line */
 } pd__netsh_section_state;
 
 typedef struct pd__netsh_parser {
 	pd_netsh_result res;
-	size_t cap_excluded, cap_dynamic, cap_sections, cap_proxies, cap_urls;
+	size_t cap_excluded, cap_dynamic, cap_sections, cap_proxies, cap_urls,
+	       cap_procs;
 	pd_netsh_hint hint;
 	pd__netsh_section_state cur;
 	size_t line_no;

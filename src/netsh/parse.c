@@ -12,8 +12,10 @@
  *       excluded   "START END" or "START END *"
  *       dynamic    "<any label> : NUMBER" (first = start, second = count)
  *       portproxy  "ADDR PORT ADDR PORT"
- *       http       a line holding "http(s)://", or a line of digits only
- *                  (a process id, listed under "Process IDs:")
+ *       http       a line holding "http(s)://", a line of digits only
+ *                  (a process id, listed under "Process IDs:"), or
+ *                  "LABEL: DIGITS, LABEL: IMAGE" (a process, listed under
+ *                  "Processes:" by Windows 10/11)
  *   - a header: a line with the word tcp or udp (any case) and no digit
  *     (error lines that name tcp also name a port).  netsh keeps the
  *     protocol word untranslated in every language, so it is the one
@@ -653,6 +655,7 @@ void pd_netsh_result_done(pd_netsh_result *r)
 	free(r->sections);
 	free(r->proxies);
 	free(r->urls);
+	free(r->procs);
 	memset(r, 0, sizeof(*r));
 }
 

@@ -1,7 +1,12 @@
 /*
  * Parsed netsh output into a snapshot: the port ranges, the URLs
- * registered with http.sys and the portproxy rules.  Pure.  Used by the
- * Windows probe (one command at a time) and by --from-netsh (a paste).
+ * registered with http.sys with the processes of their request queues,
+ * and the portproxy rules.  Pure.  Used by the Windows probe (one command
+ * at a time) and by --from-netsh (a paste).
+ *
+ * A request queue's process, as netsh names it (image, services), becomes
+ * a process of the snapshot only when the snapshot has none of that pid:
+ * what the probe read about a process itself is worth more.
  *
  * All or nothing: when an allocation fails midway, what this call added is
  * taken out again, so a caller that goes on with a note never sees half of
@@ -10,14 +15,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "netsh.h"
 
 /* Undoes the additions past the counts saved before them. */
 static void roll_back(pd_snapshot *s, size_t n_ex, size_t n_dyn, size_t n_http,
-                      size_t n_pp)
+                      size_t n_pp, size_t n_procs)
 {
 	size_t i;
 
+	for (i = n_procs; i < s->n_procs; i++) {
+		free(s->procs[i].name);
+		free(s->procs[i].exe);
+		free(s->procs[i].service);
+	}
+	s->n_procs = n_procs;
 	s->n_excluded = n_ex;
 	s->n_dynamic = n_dyn;
 	for (i = n_http; i < s->n_http_registrations; i++)
@@ -57,9 +69,51 @@ static int add_proxy(pd_snapshot *s, const pd_netsh_portproxy *p)
 	return r.listen_port ? pd_snapshot_add_portproxy(s, &r) : 0;
 }
 
+/* The file name of a Windows path: "svchost.exe" of
+ * "C:\\Windows\\System32\\svchost.exe". */
+static const char *base_name(const char *path)
+{
+	const char *b = path;
+
+	for (; *path; path++)
+		if (*path == '\\' || *path == '/')
+			b = path + 1;
+	return b;
+}
+
+static int add_proc(pd_snapshot *s, const pd_netsh_proc *np)
+{
+	pd_process *p;
+	int r;
+
+	/* "<?>" and no service: netsh named nothing worth a process entry. */
+	if (pd_snapshot_find_process(s, np->pid) ||
+	    (!np->image[0] && !np->services[0]))
+		return 0;
+	r = pd_snapshot_add_process(s, &p);
+	if (r < 0)
+		return r;
+	p->pid = np->pid;
+	p->ppid = -1;
+	p->uid = -1;
+	p->start_time = -1;
+	if (np->image[0]) {
+		p->name = pd__strdup(base_name(np->image));
+		p->exe = pd__strdup(np->image);
+		if (!p->name || !p->exe)
+			return PD_ENOMEM;
+	}
+	if (np->services[0]) {
+		p->service = pd__strdup(np->services);
+		if (!p->service)
+			return PD_ENOMEM;
+	}
+	return 0;
+}
+
 int pd_netsh_result_to_snapshot(const pd_netsh_result *r, pd_snapshot *s)
 {
-	size_t n_ex, n_dyn, n_http, n_pp, i;
+	size_t n_ex, n_dyn, n_http, n_pp, n_procs, i;
 	int err = 0;
 
 	if (!r || !s)
@@ -68,6 +122,7 @@ int pd_netsh_result_to_snapshot(const pd_netsh_result *r, pd_snapshot *s)
 	n_dyn = s->n_dynamic;
 	n_http = s->n_http_registrations;
 	n_pp = s->n_portproxy_rules;
+	n_procs = s->n_procs;
 	for (i = 0; i < r->n_excluded && err == 0; i++)
 		err = pd_snapshot_add_range(&s->excluded, &s->n_excluded,
 		                            &r->excluded[i]);
@@ -78,7 +133,9 @@ int pd_netsh_result_to_snapshot(const pd_netsh_result *r, pd_snapshot *s)
 		err = add_url(s, &r->urls[i]);
 	for (i = 0; i < r->n_proxies && err == 0; i++)
 		err = add_proxy(s, &r->proxies[i]);
+	for (i = 0; i < r->n_procs && err == 0; i++)
+		err = add_proc(s, &r->procs[i]);
 	if (err < 0)
-		roll_back(s, n_ex, n_dyn, n_http, n_pp);
+		roll_back(s, n_ex, n_dyn, n_http, n_pp, n_procs);
 	return err;
 }

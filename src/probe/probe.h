@@ -35,9 +35,19 @@ typedef struct pd_probe_opts {
 	/* 0: no owners; 1: owners of sockets on the ports of interest;
 	 * 2: owners of every collected socket. */
 	int owners;
-	/* Test hooks (documented in docs/): a program that stands in for
-	 * netsh.exe on Windows; NULL = the real one. */
+	/* Test hooks (documented in docs/), honoured only by a build made with
+	 * meson -Dtest_hooks=true: a program that stands in for netsh.exe on
+	 * Windows; NULL = the real one. */
 	const char *netsh_program;
+	/* `check`: ask the OS only what diagnosing the binds needs.  TCP
+	 * sockets on the ports of interest are listed only when they
+	 * listen, unless a bind test without SO_REUSEADDR on one of the
+	 * binds fails (a TIME_WAIT, connected or bound socket may hold the
+	 * port: then every state is listed); addresses only when a bind
+	 * test fails with EADDRNOTAVAIL.  The findings are those of a full
+	 * collect.  Needs binds that cover every TCP port of interest
+	 * (otherwise every state is listed). */
+	bool minimal;
 	/* Ask the container engine (DOCKER_HOST, the docker context, the
 	 * usual sockets) which containers publish which ports: fills
 	 * snapshot->containers and engine_status; bounded in time. */
@@ -55,6 +65,10 @@ int pd_probe_collect(const pd_probe_opts *opts, char *err, size_t errsize,
  * *ret; its os_name is a static string the caller must not free (collect
  * copies it). */
 int pd_probe_bind_test(const pd_endpoint *ep, pd_bind_result *ret);
+/* The same for sctp (ep->proto is ignored; ret->proto is PD_PROTO_NONE):
+ * ret->err is PD_EUNSUPPORTED, with the OS's code, where the system has
+ * no SCTP sockets.  linux/sctp.c; nosctp.c elsewhere. */
+int pd_probe_sctp_bind_test(const pd_endpoint *ep, pd_bind_result *ret);
 
 /* Reads a whole file ("-" = standard input) of at most max bytes into a
  * malloc'ed, NUL-terminated buffer.  PD_ETOOBIG beyond max, PD_ENOENT,
@@ -74,16 +88,19 @@ int pd_probe_replay(const char *path, char *err, size_t errsize,
 #include "remedy/remedy.h"
 
 typedef struct pd_apply_opts {
-	/* Test hooks (documented in docs/): programs that stand in for
-	 * netsh.exe and net.exe on Windows; NULL = $PORTDOCTOR_NETSH /
-	 * $PORTDOCTOR_NET, else the system's. */
+	/* Test hooks (documented in docs/), honoured only by a build made with
+	 * meson -Dtest_hooks=true: programs that stand in for netsh.exe and
+	 * net.exe on Windows; NULL = $PORTDOCTOR_NETSH / $PORTDOCTOR_NET, else
+	 * the system's. */
 	const char *netsh_program;
 	const char *net_program;
 	unsigned wait_ms; /* kill: how long to wait for the end (0: 5000) */
 } pd_apply_opts;
 
 /* Carries out one step.  What it printed or did is appended to log;
- * on failure err says why.  PD_EACCES: not allowed (or refused: PID 1,
+ * on failure err says why.  Returns 0 when done, 1 when there was nothing
+ * to do (Windows: the service was stopped or running already; err says
+ * so), or a negative code.  PD_EACCES: not allowed (or refused: PID 1,
  * a kernel thread); PD_ENOENT: the process is gone or is another one
  * now; PD_ETIMEDOUT: it did not end in time; PD_EIO and others: failed. */
 int pd_apply_step(const pd_step *st, const pd_apply_opts *o, pd_buf *log,
@@ -96,5 +113,34 @@ int64_t pd_probe_now(void);
 uint64_t pd_probe_mono_ms(void);
 /* Sleeps; returns early (PD_ETIMEDOUT not used) when a signal arrives. */
 void pd_probe_sleep_ms(unsigned ms);
+
+/* ----------------------------------------------------------------- WSL
+ * probe/linux/wsl.c and run.c; on Windows probe/win/wsl.c says "not WSL". */
+#include "wsl/wsl.h"
+
+/* What WSL is around this system; all zero (version 0) when none.  Reads
+ * files and the environment, and runs wslinfo (bounded); never fails. */
+void pd_probe_wsl(pd_wsl *ret);
+
+/* portdoctor.exe for the Windows side: override (--windows-exe,
+ * $PORTDOCTOR_WINDOWS_EXE) when given, else beside this program, else on
+ * PATH.  Fills out and returns true when it exists and can be run. */
+bool pd_probe_find_windows_exe(const pd_wsl *w, const char *override,
+                               char *out, size_t outsize);
+/* A program of the Windows system folder (netsh.exe) through the drive
+ * mount: "/mnt/c/Windows/System32/netsh.exe". */
+bool pd_probe_windows_tool(const pd_wsl *w, const char *name, char *out,
+                           size_t outsize);
+
+/* Runs the program at argv[0] (a path: no PATH search) with standard input
+ * from /dev/null, in its own process group, for at most timeout_ms: then
+ * the group is killed (PD_ETIMEDOUT).  Standard output, up to max bytes,
+ * becomes *ret_out (malloc'ed, NUL-terminated; the caller frees it) and
+ * its exit status *ret_status; a failing program is still a success here,
+ * with err naming the status and the first line of its standard error.
+ * PD_ENOENT: it could not be started; PD_ETOOBIG: it wrote more than max. */
+int pd_probe_run(char *const argv[], unsigned timeout_ms, size_t max,
+                 char **ret_out, size_t *ret_len, int *ret_status, char *err,
+                 size_t errsize);
 
 #endif

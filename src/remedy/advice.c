@@ -37,6 +37,24 @@ void pd__plan_advice(pd_bld *b)
 		pd__add_manual(b, r, pd__fmt(b, _("retry in a minute")));
 	}
 	pd__plan_find_owner(b);
+	if (pd__has_finding(b->res, PD_F_WSL_MIRRORED, NULL)) {
+		r = pd__add_remedy(b, PD_R_SHUTDOWN_WSL_MIRRORED, false, false,
+		                   false,
+		                   pd__fmt(b, _("Shut WSL down, or take it out of "
+		                                "mirrored networking")),
+		                   pd__fmt(b, _("WSL in mirrored mode reserves "
+		                                "Windows ports that no list shows; "
+		                                "`wsl --shutdown` releases them "
+		                                "(microsoft/WSL#40169)")),
+		                   pd__fmt(b, _("every WSL distribution stops; WSL "
+		                                "reserves ports again when it next "
+		                                "starts, unless networkingMode=nat")));
+		pd__add_manual(b, r, pd__fmt(b, _("wsl --shutdown")));
+		pd__add_manual(b, r, pd__fmt(b, _("to keep it from coming back: "
+		                                  "networkingMode=nat under [wsl2] in "
+		                                  "%%UserProfile%%\\.wslconfig, then "
+		                                  "wsl --shutdown")));
+	}
 	if (pd__has_finding(b->res, PD_F_HTTP_SYS, NULL)) {
 		r = pd__add_remedy(b, PD_R_STOP_HTTP_SYS_USER, true, false, false,
 		                   pd__fmt(b, _("Stop the service that registered "
@@ -102,6 +120,11 @@ void pd__plan_other_port(pd_bld *b)
 {
 	pd_remedy *r;
 	uint16_t p = b->o ? b->o->other_port : 0;
+
+	/* Free now, but the range the plan is about to set would make it an
+	 * ephemeral port (65535 was suggested that way). */
+	if (b->windows && p && pd__win_in_new_dynamic(b, p))
+		p = 0;
 
 	r = pd__add_remedy(b, PD_R_USE_OTHER_PORT, false, false, false,
 	                   p ? pd__fmt(b, _("Use port %u instead"), p) :

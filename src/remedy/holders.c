@@ -158,8 +158,9 @@ static char *refusal_for(pd_bld *b, const pd_process *p)
 		                    "what runs it instead"), p->pid, n);
 	if (b->windows && p->pid == 4)
 		return pd__fmt(b, _("PID 4 (System) holds it: that is the kernel "
-		                    "(http.sys); stop the service that registered the "
-		                    "URL instead"));
+		                    "(http.sys for a registered URL, SMB on 445, "
+		                    "NetBIOS on 139); stop the service behind it "
+		                    "instead"));
 	if (!b->windows && (p->pid == 2 || p->ppid == 2))
 		return pd__fmt(b, _("%s (pid %d) is a kernel thread"), n, p->pid);
 	if (b->o && (p->pid == b->o->self_pid || p->pid == b->o->parent_pid))
@@ -230,6 +231,26 @@ static const pd_container *container_for(const pd_bld *b)
 	return NULL;
 }
 
+/* A pod's ports belong to its infra container, which every member shares:
+ * stopping the pod releases them and leaves no member without its network
+ * (stopping the infra container alone leaves the pod "Degraded"). */
+static void plan_pod(pd_bld *b, const pd_container *c)
+{
+	pd_remedy *r;
+
+	r = pd__add_remedy(b, PD_R_STOP_CONTAINER, false, false, true,
+	                   pd__fmt(b, _("Stop the pod %s"), c->pod),
+	                   pd__fmt(b, _("stops pod %s through podman, with every "
+	                                "container in it, which releases every "
+	                                "port it publishes, %s among them"),
+	                           c->pod, b->tgt),
+	                   pd__fmt(b, _("the pod's containers are down until "
+	                                "`podman pod start %s`"), c->pod));
+	if (r)
+		pd__add_run(b, r, pd__fmt(b, _("stop pod %s"), c->pod), "podman",
+		            "pod", "stop", c->pod, (const char *)NULL);
+}
+
 static void plan_container(pd_bld *b, const pd_container *c)
 {
 	const char *engine = c->engine && strcmp(c->engine, "podman") == 0 ?
@@ -239,6 +260,10 @@ static void plan_container(pd_bld *b, const pd_container *c)
 	const char *shown = pd__shown(name, NAME_SHOWN * 2, nb, sizeof(nb));
 	pd_remedy *r;
 
+	if (c->pod && strcmp(engine, "podman") == 0) {
+		plan_pod(b, c);
+		return;
+	}
 	r = pd__add_remedy(b, PD_R_STOP_CONTAINER, false, false, true,
 	                   pd__fmt(b, _("Stop the container %s"), shown),
 	                   pd__fmt(b, _("stops container %s (image %s) through %s, "

@@ -41,6 +41,7 @@
 	X(USE_LOCAL_ADDRESS, "use_local_address")                                  \
 	X(WAIT_TIME_WAIT, "wait_time_wait")                                        \
 	X(FIND_OWNER, "find_owner")                                                \
+	X(SHUTDOWN_WSL_MIRRORED, "shutdown_wsl_mirrored")                          \
 	X(USE_OTHER_PORT, "use_other_port")
 
 typedef enum pd_remedy_id {
@@ -90,6 +91,12 @@ typedef struct pd_step {
 	int64_t start_time; /* -1 unknown: then only the name is checked */
 	char *proc_name;    /* the name it must still have, or NULL */
 	int signal;         /* Linux numbering: 15 TERM, 9 KILL, ... */
+	/* A step that puts back what an earlier step of its remedy changed
+	 * (`net start winnat` after `net stop winnat`).  It runs even when a
+	 * step between them failed, but only when the step it undoes (1-based
+	 * index, 0: none) ran and changed something. */
+	bool always;
+	size_t undoes;
 } pd_step;
 
 typedef struct pd_remedy {
@@ -195,6 +202,17 @@ typedef struct pd_outcome {
 	const char *remedy; /* id of what was applied, or NULL */
 	int err;            /* 0, or the PD_E* of the failed step */
 	char *log;          /* what the steps printed (NULL: nothing) */
+	/* The step that failed: its remedy's id (NULL: none failed), its
+	 * number in that remedy (1-based), its command and why. */
+	const char *failed_remedy;
+	size_t failed_step;
+	char failed_command[512];
+	char failed_error[512];
+	/* The "always" steps that ran after the failure to put things back,
+	 * and the command of the first of them that failed too ("" none):
+	 * what a person must run now. */
+	size_t n_restored;
+	char run_now[512];
 	bool before_available;
 	bool after_known;
 	bool after_available;

@@ -64,6 +64,9 @@ void pd__plan_reserve_ports(pd_bld *b, pd_range **todo, size_t n,
 
 /* win.c */
 bool pd__win_dynamic_low(const pd_bld *b, pd_proto proto);
+/* Whether the plan resets the dynamic range and port lies in the range it
+ * sets (never a port to suggest instead). */
+bool pd__win_in_new_dynamic(const pd_bld *b, uint16_t port);
 void pd__plan_reset_dynamic(pd_bld *b);
 void pd__plan_restart_winnat(pd_bld *b, const pd_range *ex);
 void pd__plan_portproxy(pd_bld *b, const pd_finding *f);

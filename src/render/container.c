@@ -9,7 +9,8 @@
 #include "core/i18n.h"
 #include "render.h"
 
-/* "web (nginx:1.25, running; compose shop/web)" */
+/* "web (nginx:1.25, running; compose shop/web)", "web (img, running;
+ * podman; pod shop)" */
 void pd__put_container(pd_buf *b, const pd_container *c)
 {
 	pd__put_safe(b, c->name ? c->name : c->id, 128);
@@ -26,6 +27,10 @@ void pd__put_container(pd_buf *b, const pd_container *c)
 	if (c->engine && strcmp(c->engine, "docker") != 0) {
 		pd_buf_puts(b, "; ");
 		pd__put_safe(b, c->engine, 16);
+	}
+	if (c->pod) {
+		pd_buf_puts(b, _("; pod "));
+		pd__put_safe(b, c->pod, 128);
 	}
 	pd_buf_putc(b, ')');
 }

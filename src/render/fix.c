@@ -133,6 +133,9 @@ static void put_remedy(pd_buf *b, const pd_remedy *r, size_t idx,
 		pd_buf_puts(b, st->kind == PD_STEP_MANUAL ? "       # " : "       $ ");
 		pd__put_safe(b, text, 0);
 		free(text);
+		if (st->always)
+			pd_buf_puts(b, _("   (always: runs even if a step before it "
+			                 "failed)"));
 		pd_buf_putc(b, '\n');
 		if (st->kind == PD_STEP_WRITE_FILE && st->content) {
 			const char *p = st->content;
@@ -160,13 +163,13 @@ int pd_render_plans_text(const pd_plan *const *plans, size_t n,
 	pd_buf b;
 	size_t i, k;
 
-	(void)s;
 	pd_buf_init(&b, 0);
 	pd_buf_puts(&b, "");
 	for (i = 0; i < n; i++) {
 		const pd_plan *p = plans[i];
 
 		pd__put_target(&b, &p->target, p->port);
+		pd__put_machine(&b, s);
 		pd_buf_puts(&b, ": ");
 		if (p->available) {
 			pd__put_colored(&b, o, "\033[1;32m", _("available"));
@@ -205,6 +208,8 @@ static json_t *step_json(const pd_step *st, int *err)
 	}
 	pd__jset(o, "kind", json_string(pd_step_kind_name(st->kind)), err);
 	pd__jset(o, "text", pd__jstr(st->text), err);
+	/* A step that restores state: it runs after any earlier failure. */
+	pd__jset(o, "always", json_boolean(st->always), err);
 	switch (st->kind) {
 	case PD_STEP_RUN:
 		a = json_array();
@@ -304,6 +309,21 @@ static json_t *outcome_json(const pd_outcome *oc, int *err)
 	pd__jset(o, "error", oc->err ? json_string(pd_err_name(oc->err)) :
 	         json_null(), err);
 	pd__jset(o, "log", pd__jstr(oc->log), err);
+	if (oc->failed_remedy) {
+		json_t *fs = json_object();
+
+		pd__jset(fs, "remedy", json_string(oc->failed_remedy), err);
+		pd__jset(fs, "step", json_integer((json_int_t)oc->failed_step), err);
+		pd__jset(fs, "command", pd__jstr(oc->failed_command), err);
+		pd__jset(fs, "error", pd__jstr(oc->failed_error), err);
+		pd__jset(o, "failed_step", fs, err);
+		pd__jset(o, "restored", json_integer((json_int_t)oc->n_restored),
+		         err);
+		pd__jset(o, "run_now", oc->run_now[0] ? pd__jstr(oc->run_now) :
+		         json_null(), err);
+	} else {
+		pd__jset(o, "failed_step", json_null(), err);
+	}
 	pd__jset(o, "before_available", json_boolean(oc->before_available), err);
 	pd__jset(o, "after_available", oc->after_known ?
 	         json_boolean(oc->after_available) : json_null(), err);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "docker/docker.h"
 #include "core/json_util.h"
 #include "portdoctor/portdoctor.h"
@@ -134,6 +135,9 @@ static json_t *finding_json(const pd_snapshot *s, const pd_finding *f,
 	}
 	pd__jset(o, "code", json_string(pd_finding_name(f->code)), err);
 	pd__jset(o, "severity", json_string(pd_severity_name(f->severity)), err);
+	/* Only inside WSL, where two machines answer. */
+	if (s->machine)
+		pd__jset(o, "machine", json_string(s->machine), err);
 	pd__jset(o, "message", pd__jstr(f->message), err);
 	pd__jset(o, "endpoint", endpoint_json(&f->endpoint, err), err);
 	for (i = 0; i < f->n_sockets; i++)
@@ -236,6 +240,8 @@ json_t *pd__host_json(const pd_snapshot *s, int *err)
 			pd__jset(w, "wsl_present", pd__jtristate(s->wsl_present), err);
 			pd__jset(w, "docker_desktop_present",
 			         pd__jtristate(s->docker_desktop_present), err);
+			pd__jset(w, "wsl_mirrored", pd__jtristate(s->wsl_mirrored),
+			         err);
 		}
 		pd__jset(o, "windows", w, err);
 	}
@@ -296,36 +302,218 @@ int pd_render_check_json(const pd_report *r, char **ret)
 	return finish(o, err, ret);
 }
 
+/* One socket of `list`, with its owners and container. */
+static json_t *list_entry_json(const pd_snapshot *s, const pd_socket *sk,
+                               int *err)
+{
+	json_t *e = socket_json(s, sk, err), *owners = json_array();
+	size_t k;
+
+	for (k = 0; owners && k < sk->n_pids; k++)
+		json_array_append_new(owners, owner_json(s, sk->pids[k], err));
+	if (e)
+		pd__jset(e, "owners", owners, err);
+	else
+		json_decref(owners);
+	if (e && pd__socket_container(s, sk))
+		pd__jset(e, "container", pd__container_brief_json(
+		         pd__socket_container(s, sk), err), err);
+	if (!e)
+		*err = PD_ENOMEM;
+	return e;
+}
+
+/* The texts list_entry_text reuses: each owner's object, dumped once per
+ * process rather than once per socket (a server holds many). */
+typedef struct list_texts {
+	char **owner; /* by index into s->procs, NULL until dumped */
+	pd_buf el;    /* the element being put together */
+} list_texts;
+
+/* Appends text to b with every newline followed by indent. */
+static void put_indented(pd_buf *b, const char *text, size_t len,
+                         const char *indent)
+{
+	const char *p = text, *end = text + len, *nl;
+
+	while ((nl = memchr(p, '\n', (size_t)(end - p)))) {
+		pd_buf_append(b, p, (size_t)(nl + 1 - p));
+		pd_buf_puts(b, indent);
+		p = nl + 1;
+	}
+	pd_buf_append(b, p, (size_t)(end - p));
+}
+
+/* v dumped as pd__jdump does, without its final newline; v is released.
+ * NULL when out of memory. */
+static char *dump_json(json_t *v, int err)
+{
+	char *text = NULL;
+	size_t n;
+
+	if (!err && v && pd__jdump(v, true, &text) == 0) {
+		n = strlen(text);
+		if (n && text[n - 1] == '\n')
+			text[n - 1] = '\0';
+	}
+	json_decref(v);
+	return text;
+}
+
+/* The owner object of pid, dumped (cached when pid is in s->procs). */
+static const char *owner_text(const pd_snapshot *s, int pid, list_texts *lt,
+                              char **ret_tmp)
+{
+	const pd_process *p = pd_snapshot_find_process(s, pid);
+	size_t i = p ? (size_t)(p - s->procs) : 0;
+	int err = 0;
+	char *text;
+
+	*ret_tmp = NULL;
+	if (p && lt->owner[i])
+		return lt->owner[i];
+	text = dump_json(owner_json(s, pid, &err), err);
+	if (p)
+		lt->owner[i] = text;
+	else
+		*ret_tmp = text;
+	return text;
+}
+
+/* Element i of the "sockets" array with the comma and newline that
+ * precede it, into b (emptied first), exactly as jansson would write it
+ * inside the whole document (indent 2, two levels deep: every line after
+ * the first indented by four more spaces; JSON strings hold no raw
+ * newline).  The socket's own fields are dumped by jansson; the "owners"
+ * array is put after them in jansson's layout from the cached owner
+ * texts.  A socket with a container goes through jansson whole. */
+static int list_entry_text(const pd_snapshot *s, const pd_socket *sk,
+                           size_t i, list_texts *lt, pd_buf *b)
+{
+	pd_buf *el = &lt->el;
+	int err = 0;
+	json_t *e;
+	char *text, *tmp;
+	const char *ot;
+	size_t k, n;
+
+	b->len = 0;
+	el->len = 0;
+	if (pd__socket_container(s, sk)) {
+		text = dump_json(list_entry_json(s, sk, &err), err);
+		if (!text)
+			return PD_ENOMEM;
+		pd_buf_puts(el, text);
+		free(text);
+	} else {
+		e = socket_json(s, sk, &err);
+		text = dump_json(e, err || !e);
+		n = text ? strlen(text) : 0;
+		/* "{ ... \n}": the owners go before the closing brace. */
+		if (n < 2 || strcmp(text + n - 2, "\n}") != 0) {
+			free(text);
+			return PD_ENOMEM;
+		}
+		pd_buf_append(el, text, n - 2);
+		free(text);
+		pd_buf_puts(el, sk->n_pids ? ",\n  \"owners\": [\n" :
+		                             ",\n  \"owners\": []\n}");
+		for (k = 0; k < sk->n_pids; k++) {
+			ot = owner_text(s, sk->pids[k], lt, &tmp);
+			if (!ot)
+				return PD_ENOMEM;
+			pd_buf_puts(el, k ? ",\n    " : "    ");
+			put_indented(el, ot, strlen(ot), "    ");
+			free(tmp);
+		}
+		if (sk->n_pids)
+			pd_buf_puts(el, "\n  ]\n}");
+	}
+	if (pd_buf_error(el))
+		return pd_buf_error(el);
+	pd_buf_puts(b, i ? ",\n    " : "    ");
+	put_indented(b, el->data, el->len, "    ");
+	return pd_buf_error(b);
+}
+
+/*
+ * `list --json`, streamed: the document is written to fn one socket at a
+ * time, so memory does not grow with its size (50,000 sockets make 28 MB
+ * of JSON, and a jansson tree of them ten times that).  The bytes are
+ * exactly those of dumping the whole tree at once (pd__jdump, indent 2):
+ * the head (schema, host) is dumped with an empty "sockets" array, which
+ * jansson writes as "[]", and the elements are put in its place.
+ */
+int pd_render_list_json_stream(const pd_snapshot *s, const pd_render_opts *o,
+                               pd_write_fn fn, void *ctx)
+{
+	static const char tail[] = "[]\n}\n";
+	int err = 0, r;
+	json_t *root = doc("portdoctor.list.v1", s, &err);
+	size_t *idx = NULL, n = 0, i;
+	char *head = NULL, *mark;
+	list_texts lt;
+	pd_buf b;
+
+	if (!root)
+		return PD_ENOMEM;
+	pd__jset(root, "sockets", json_array(), &err);
+	r = err ? err : pd__jdump(root, true, &head);
+	json_decref(root);
+	if (r < 0)
+		return r;
+	mark = strrchr(head, '[');
+	if (!mark || strcmp(mark, tail) != 0) {
+		free(head);
+		return PD_EINVAL;
+	}
+	r = pd__list_sockets(s, o, &idx, &n);
+	if (r < 0 || n == 0) {
+		r = r < 0 ? r : fn(ctx, head, strlen(head));
+		free(head);
+		return r;
+	}
+	pd_buf_init(&b, 0);
+	pd_buf_init(&lt.el, 0);
+	lt.owner = calloc(s->n_procs ? s->n_procs : 1, sizeof(*lt.owner));
+	r = lt.owner ? fn(ctx, head, (size_t)(mark - head)) : PD_ENOMEM;
+	if (r == 0)
+		r = fn(ctx, "[\n", 2);
+	for (i = 0; r == 0 && i < n; i++) {
+		r = list_entry_text(s, &s->sockets[idx[i]], i, &lt, &b);
+		if (r == 0)
+			r = fn(ctx, b.data, b.len);
+	}
+	if (r == 0)
+		r = fn(ctx, "\n  ]\n}\n", 7);
+	for (i = 0; lt.owner && i < s->n_procs; i++)
+		free(lt.owner[i]);
+	free(lt.owner);
+	pd_buf_done(&lt.el);
+	pd_buf_done(&b);
+	free(idx);
+	free(head);
+	return r;
+}
+
+static int buf_write(void *ctx, const char *data, size_t len)
+{
+	return pd_buf_append(ctx, data, len);
+}
+
 int pd_render_list_json(const pd_snapshot *s, const pd_render_opts *o,
                         char **ret)
 {
-	int err = 0;
-	json_t *root = doc("portdoctor.list.v1", s, &err), *a = json_array();
-	size_t *idx = NULL, n = 0, i, k;
+	pd_buf b;
+	int r;
 
-	if (!root || !a || pd__list_sockets(s, o, &idx, &n) < 0) {
-		json_decref(root);
-		json_decref(a);
-		return PD_ENOMEM;
+	pd_buf_init(&b, 0);
+	r = pd_render_list_json_stream(s, o, buf_write, &b);
+	if (r < 0) {
+		pd_buf_done(&b);
+		return r;
 	}
-	for (i = 0; i < n; i++) {
-		const pd_socket *sk = &s->sockets[idx[i]];
-		json_t *e = socket_json(s, sk, &err), *owners = json_array();
-
-		for (k = 0; owners && k < sk->n_pids; k++)
-			json_array_append_new(owners, owner_json(s, sk->pids[k], &err));
-		if (e)
-			pd__jset(e, "owners", owners, &err);
-		else
-			json_decref(owners);
-		if (e && pd__socket_container(s, sk))
-			pd__jset(e, "container", pd__container_brief_json(
-			         pd__socket_container(s, sk), &err), &err);
-		json_array_append_new(a, e);
-	}
-	free(idx);
-	pd__jset(root, "sockets", a, &err);
-	return finish(root, err, ret);
+	return pd__buf_finish(&b, ret);
 }
 
 static json_t *verdicts_json(const pd_verdict *v, size_t n, int *err)

@@ -167,9 +167,11 @@ static void put_windows_context(pd_buf *b, const pd_snapshot *s)
 	}
 	if (!known)
 		return;
-	pd_buf_printf(b, _("Windows: WinNAT %s, Hyper-V %s, WSL %s, Docker "
+	pd_buf_printf(b, _("Windows: WinNAT %s, Hyper-V %s, WSL %s%s, Docker "
 	                   "Desktop %s; %s\n"), _(st[0][v[0]]), _(st[1][v[1]]),
-	              _(st[1][v[2]]), _(st[2][v[3]]),
+	              _(st[1][v[2]]),
+	              s->wsl_mirrored == 1 ? _(" (mirrored networking)") : "",
+	              _(st[2][v[3]]),
 	              s->privileged ? _("elevated") :
 	              _("not elevated (fixes need an administrator)"));
 }

@@ -19,6 +19,8 @@ void pd__put_sev(pd_buf *b, const pd_render_opts *o, pd_severity s);
 void pd__put_endpoint(pd_buf *b, const pd_addr *a, uint16_t port);
 void pd__put_owner_short(pd_buf *b, const pd_snapshot *s, const pd_socket *sk);
 void pd__put_target(pd_buf *b, const pd_target *t, uint16_t port);
+/* " on the Windows host" / " inside WSL" when s->machine says so. */
+void pd__put_machine(pd_buf *b, const pd_snapshot *s);
 void pd__put_notes(pd_buf *b, const pd_snapshot *s, const pd_render_opts *o);
 void pd__format_time(int64_t t, char *buf, size_t size);
 /* One check result, every line prefixed with indent. */

@@ -222,6 +222,18 @@ static void put_hint(pd_buf *b, const pd_snapshot *s, const pd_finding *f,
 			pd__put_safe(b, p->service, 128);
 			pd_buf_puts(b, _(", or use another port\n"));
 			return;
+		} else if (p && p->pid == 4 && s->os &&
+		           strcmp(s->os, "windows") == 0) {
+			/* The kernel is never ended: say what to turn off. */
+			if (port == 445)
+				h = _("stop file sharing (as administrator: net stop "
+				      "LanmanServer), or use another port");
+			else if (port == 139)
+				h = _("turn off NetBIOS over TCP/IP on the adapter (its "
+				      "IPv4 settings, WINS tab), or use another port");
+			else
+				h = _("see whether http.sys serves it: netsh http show "
+				      "servicestate; or use another port");
 		} else if (p) {
 			snprintf(tmp, sizeof(tmp),
 			         _("stop the process: `portdoctor kill %u` (pid %d; "
@@ -264,6 +276,12 @@ static void put_hint(pd_buf *b, const pd_snapshot *s, const pd_finding *f,
 		           "winnat`, reserve the port, `net start winnat` (and the "
 		           "dynamic range reset when it starts below 49152)"), port);
 		h = tmp;
+		break;
+	case PD_F_WSL_MIRRORED:
+		h = _("`wsl --shutdown` (it stops every WSL distribution; WSL "
+		      "takes ports again when it next starts), or switch WSL to NAT: "
+		      "networkingMode=nat under [wsl2] in %UserProfile%\\.wslconfig, "
+		      "then `wsl --shutdown`; or use another port");
 		break;
 	case PD_F_DYNAMIC_RANGE_MISCONFIGURED:
 		h = _("as administrator: netsh int ipv4 set dynamic tcp start=49152 "
@@ -410,6 +428,15 @@ void pd__put_notes(pd_buf *b, const pd_snapshot *s, const pd_render_opts *o)
 	}
 }
 
+/* Inside WSL the two machines' results stand together: which one. */
+void pd__put_machine(pd_buf *b, const pd_snapshot *s)
+{
+	if (s && s->machine && strcmp(s->machine, "windows_host") == 0)
+		pd_buf_puts(b, _(" on the Windows host"));
+	else if (s && s->machine)
+		pd_buf_puts(b, _(" inside WSL"));
+}
+
 void pd__render_result_text(pd_buf *b, const pd_snapshot *s,
                             const pd_result *res, const pd_render_opts *o,
                             const char *indent)
@@ -418,6 +445,7 @@ void pd__render_result_text(pd_buf *b, const pd_snapshot *s,
 
 	pd_buf_puts(b, indent);
 	pd__put_target(b, &res->target, res->port);
+	pd__put_machine(b, s);
 	pd_buf_puts(b, ": ");
 	if (res->available)
 		pd__put_colored(b, o, "\033[1;32m", _("available"));

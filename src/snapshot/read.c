@@ -329,7 +329,8 @@ static int read_container(reader *rd, pd_snapshot *s, json_t *e, size_t i)
 	    get_str(e, "state", &c->state) < 0 ||
 	    get_str(e, "project", &c->project) < 0 ||
 	    get_str(e, "service", &c->service) < 0 ||
-	    get_str(e, "engine", &c->engine) < 0)
+	    get_str(e, "engine", &c->engine) < 0 ||
+	    get_str(e, "pod", &c->pod) < 0)
 		return fail(rd, "containers", i, "bad container");
 	ports = json_object_get(e, "ports");
 	if (ports && !json_is_array(ports))
@@ -498,6 +499,7 @@ int pd_snapshot_from_json(const char *text, size_t len, char *err,
 		s->hyperv_present = tristate(w, "hyperv_present");
 		s->wsl_present = tristate(w, "wsl_present");
 		s->docker_desktop_present = tristate(w, "docker_desktop_present");
+		s->wsl_mirrored = tristate(w, "wsl_mirrored");
 	}
 	if ((r = read_ranges(&rd, root, "dynamic", &s->dynamic, &s->n_dynamic)) < 0 ||
 	    (r = read_ranges(&rd, root, "reserved", &s->reserved, &s->n_reserved)) < 0 ||

@@ -34,6 +34,7 @@ pd_snapshot *pd_snapshot_new(void)
 	s->hyperv_present = -1;
 	s->wsl_present = -1;
 	s->docker_desktop_present = -1;
+	s->wsl_mirrored = -1;
 	s->engine_status = -1;
 	return s;
 }
@@ -293,6 +294,7 @@ void pd_container_done(pd_container *c)
 	free(c->project);
 	free(c->service);
 	free(c->engine);
+	free(c->pod);
 	free(c->ports);
 	memset(c, 0, sizeof(*c));
 }

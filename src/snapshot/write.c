@@ -225,6 +225,7 @@ json_t *pd__snapshot_json(const pd_snapshot *s, int *err)
 		pd__jset(w, "wsl_present", pd__jtristate(s->wsl_present), err);
 		pd__jset(w, "docker_desktop_present",
 		         pd__jtristate(s->docker_desktop_present), err);
+		pd__jset(w, "wsl_mirrored", pd__jtristate(s->wsl_mirrored), err);
 	}
 	pd__jset(o, "windows", w, err);
 	pd__jset(o, "dynamic", ranges_json(s->dynamic, s->n_dynamic, false, err), err);

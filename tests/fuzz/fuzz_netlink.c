@@ -3,7 +3,8 @@
  * (pd__linux_sockets_parse_reply).  The input is one reply datagram; it
  * is copied to an aligned buffer, as recvmsg() fills one.  Each input goes
  * through the dumps of three probe plans (ports of interest; TCP
- * listeners; UDP listeners) for both families, with sequence number 1.
+ * listeners; UDP listeners) for both families, and the TCP ones also as
+ * the dump of both families at once, with sequence number 1.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -64,6 +65,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		run(buf, size, &lis, fam, PD_PROTO_TCP);
 		run(buf, size, &lis, fam, PD_PROTO_UDP);
 	}
+	run(buf, size, &poi, PD_FAMILY_ANY, PD_PROTO_TCP);
+	run(buf, size, &lis, PD_FAMILY_ANY, PD_PROTO_TCP);
 	free(buf);
 	return 0;
 }

@@ -9,8 +9,17 @@
  * For `netsh int ipv4|ipv6 show ...` (the probe's queries) it also prints
  * the recorded output from PORTDOCTOR_NETSH_FIXTURE, a folder holding
  * <ipv4|ipv6>-<excludedportrange|dynamicport>-<tcp|udp>.txt, as
- * netsh_standin.c does.  PORTDOCTOR_ARGV_FAIL=WORD makes a run whose
- * arguments include WORD exit 1, to test that exit codes are checked.
+ * netsh_standin.c does.
+ *
+ * Failing on purpose, to test what portdoctor does after a failure:
+ *   PORTDOCTOR_ARGV_FAIL=WORD[,WORD...]  a run with one of these words
+ *                                        among its arguments fails;
+ *   PORTDOCTOR_ARGV_FAIL_CODE=N          with exit status N (default 1);
+ *   PORTDOCTOR_ARGV_FAIL_OUT=FILE        printing FILE's bytes as they are
+ *                                        (a recorded net.exe or netsh.exe
+ *                                        answer, in its code page).
+ * So a net.exe that answers "NET HELPMSG 3521" is FAIL=stop, CODE=2 and
+ * the recorded text.
  */
 #include <fcntl.h>
 #include <io.h>
@@ -30,13 +39,25 @@ static void put_utf8(FILE *f, const wchar_t *w)
 		fputs(buf, f);
 }
 
+static void print_file(const wchar_t *path)
+{
+	char buf[4096];
+	size_t n;
+	FILE *f = _wfopen(path, L"rb");
+
+	if (!f)
+		return;
+	_setmode(_fileno(stdout), _O_BINARY);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, n, stdout);
+	fclose(f);
+	fflush(stdout);
+}
+
 static void print_fixture(const wchar_t *dir, wchar_t **argv, int argc)
 {
 	wchar_t path[1024];
 	const wchar_t *proto;
-	char buf[4096];
-	size_t n;
-	FILE *f;
 
 	if (argc < 6 || wcscmp(argv[3], L"show") != 0)
 		return;
@@ -47,14 +68,24 @@ static void print_fixture(const wchar_t *dir, wchar_t **argv, int argc)
 	               L"%ls\\%ls-%ls-%ls.txt", dir, argv[2], argv[4], proto) < 0)
 		return;
 	path[sizeof(path) / sizeof(path[0]) - 1] = L'\0';
-	f = _wfopen(path, L"rb");
-	if (!f)
-		return;
-	_setmode(_fileno(stdout), _O_BINARY);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		fwrite(buf, 1, n, stdout);
-	fclose(f);
-	fflush(stdout);
+	print_file(path);
+}
+
+/* Whether arg is one of the comma-separated words of list. */
+static int listed(const wchar_t *list, const wchar_t *arg)
+{
+	size_t n = wcslen(arg);
+	const wchar_t *p = list;
+
+	while (p && *p) {
+		const wchar_t *e = wcschr(p, L',');
+		size_t len = e ? (size_t)(e - p) : wcslen(p);
+
+		if (len == n && wcsncmp(p, arg, n) == 0)
+			return 1;
+		p = e ? e + 1 : NULL;
+	}
+	return 0;
 }
 
 int wmain(int argc, wchar_t **argv)
@@ -80,7 +111,7 @@ int wmain(int argc, wchar_t **argv)
 			fputs(" [", f);
 			put_utf8(f, argv[i]);
 			fputs("]", f);
-			if (failw && *failw && wcscmp(argv[i], failw) == 0)
+			if (failw && *failw && listed(failw, argv[i]))
 				rc = 1;
 		}
 		fputs("\n", f);
@@ -88,7 +119,16 @@ int wmain(int argc, wchar_t **argv)
 	}
 	if (fx && *fx)
 		print_fixture(fx, argv, argc);
-	if (rc)
-		printf("stand-in: failing on purpose\n");
+	if (rc) {
+		const wchar_t *out = _wgetenv(L"PORTDOCTOR_ARGV_FAIL_OUT");
+		const wchar_t *code = _wgetenv(L"PORTDOCTOR_ARGV_FAIL_CODE");
+
+		if (out && *out)
+			print_file(out);
+		else
+			printf("stand-in: failing on purpose\n");
+		if (code && *code)
+			rc = (int)wcstol(code, NULL, 10);
+	}
 	return rc;
 }

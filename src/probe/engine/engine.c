@@ -3,14 +3,16 @@
  * they publish.
  *
  * Which engine: $DOCKER_HOST when set (unix://, tcp:// without TLS,
- * npipe://); else the docker CLI's current context ($DOCKER_CONTEXT, or
+ * npipe://), else $CONTAINER_HOST (Podman's remote client's variable);
+ * else the docker CLI's current context ($DOCKER_CONTEXT, or
  * "currentContext" in ~/.docker/config.json, resolved through
  * ~/.docker/contexts/meta/HASH/meta.json); else every usual socket that
  * exists (rootful and rootless Docker, rootful and rootless Podman, or
  * Docker Desktop's pipe), since a machine can run both Docker and Podman.
  *
  * What we ask: GET /containers/json?all=1, then /containers/ID/json for
- * each created or stopped container, whose list entry has no ports.  The
+ * each created or stopped container, whose list entry has no ports, and
+ * from Podman its pods (/v4.0.0/libpod/pods/json).  The
  * paths carry no API version: an unversioned request is served at the
  * engine's own version, and Docker 29 refuses versions below 1.44 while
  * older engines do not know 1.44.
@@ -249,6 +251,20 @@ static int current_context(char **ret_name, char **ret_host)
 	return r;
 }
 
+int pd__engine_context(char **ret_name, char **ret_host)
+{
+	char *name = NULL, *host = NULL;
+	int r = current_context(&name, &host);
+
+	if (r < 0) {
+		free(name);
+		return r;
+	}
+	*ret_name = name;
+	*ret_host = host;
+	return 0;
+}
+
 /* One request: the whole response in *resp, or a reason in why. */
 static int fetch(const endpoint *ep, const char *path, uint64_t deadline,
                  pd_http_response *resp, char *why, size_t whysize)
@@ -351,6 +367,26 @@ static int inspect_idle(pd_snapshot *s, const endpoint *ep, size_t first,
 	return 0;
 }
 
+/* Podman: which pod each container belongs to.  The pod list is Libpod's
+ * own API, which Podman serves only under a version prefix; 4.0.0 is the
+ * oldest that Podman 4 and 5 accept.  A failure here costs the pod names
+ * only, never the containers. */
+static int pods(pd_snapshot *s, const endpoint *ep, size_t first,
+                uint64_t deadline)
+{
+	pd_http_response resp;
+	char why[160];
+	int r;
+
+	if (fetch(ep, "/v4.0.0/libpod/pods/json", deadline, &resp, why,
+	          sizeof(why)) < 0)
+		return 0;
+	r = resp.status == 200 ?
+	    pd__docker_parse_pods(resp.body, resp.body_len, s, first) : 0;
+	pd__http_response_done(&resp);
+	return r == PD_ENOMEM ? r : 0;
+}
+
 /* Lists one engine's containers into s.  0 when it answered; otherwise a
  * reason in why. */
 static int query(pd_snapshot *s, const endpoint *ep, uint64_t deadline,
@@ -380,27 +416,36 @@ static int query(pd_snapshot *s, const endpoint *ep, uint64_t deadline,
 		snprintf(why, whysize, "its container list is malformed: %s", err);
 		return r;
 	}
-	return inspect_idle(s, ep, first, deadline);
+	r = inspect_idle(s, ep, first, deadline);
+	if (r == 0 && strcmp(engine, "podman") == 0)
+		r = pods(s, ep, first, deadline);
+	return r;
 }
 
 /* The endpoints to ask, by the precedence in the design note.  Failures
  * to resolve one are noted. */
 static size_t pick_endpoints(pd_snapshot *s, endpoint *eps, int *rc)
 {
-	const char *dh = getenv("DOCKER_HOST");
+	const char *dh = getenv("DOCKER_HOST"), *var = "DOCKER_HOST";
 	char why[160] = "", *name = NULL, *host = NULL;
 	char urls[MAX_ENDPOINTS][512];
 	size_t n = 0, i, k;
 	int r;
 
+	/* CONTAINER_HOST is what Podman's own remote client reads
+	 * (podman-remote(1)); its unix:// form is the same URL. */
+	if (!dh || !*dh) {
+		dh = getenv("CONTAINER_HOST");
+		var = "CONTAINER_HOST";
+	}
 	if (dh && *dh) {
 		r = parse_url(dh, &eps[0], why, sizeof(why));
 		if (r < 0) {
-			note(s, rc, "DOCKER_HOST=%s cannot be used: %s; containers are "
-			     "not named", dh, why);
+			note(s, rc, "%s=%s cannot be used: %s; containers are "
+			     "not named", var, dh, why);
 			return 0;
 		}
-		eps[0].from = "DOCKER_HOST";
+		eps[0].from = var;
 		return 1;
 	}
 	r = current_context(&name, &host);

@@ -64,4 +64,9 @@ size_t pd__engine_defaults(char (*out)[512], size_t max);
  * ~/.docker (%USERPROFILE%\.docker).  False when unknown. */
 bool pd__engine_config_dir(char *buf, size_t size);
 
+/* The docker CLI's current context, when it is not "default": its name
+ * and endpoint (both malloc'ed; the caller frees them).  PD_ENOENT when the
+ * default context is in use or there is no configuration. */
+int pd__engine_context(char **ret_name, char **ret_host);
+
 #endif

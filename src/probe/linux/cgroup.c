@@ -116,8 +116,8 @@ static int mark_members(pd__owners *c, int mntfd, uint64_t id,
 			if (v < INT_MAX / 10)
 				v = v * 10 + (*p - '0');
 		e = pd__owners_find_pid(c, (int)v);
-		if (e && !e->cg && e->state == PD__P_NEW) {
-			e->cg = true;
+		if (e && !e->early && e->state == PD__P_NEW) {
+			e->early = PD__EARLY_CG;
 			(*n_members)++;
 		}
 	}
@@ -176,17 +176,17 @@ int pd__owners_cgroup_first(pd__owners *c)
 		return r;
 	c->cg_done = true;
 	for (i = 0; i < c->n_p && c->missing > 0; i++) {
-		if (!c->p[i].cg)
+		if (c->p[i].early != PD__EARLY_CG)
 			continue;
 		r = pd__owners_survey(c, &c->p[i]);
 		if (r < 0)
 			return r;
 	}
-	r = pd__owners_search(c, true);
+	r = pd__owners_search(c, PD__EARLY_CG);
 	if (r < 0)
 		return r;
 	for (i = 0; i < c->n_p && c->missing > 0; i++) {
-		if (!c->p[i].cg)
+		if (c->p[i].early != PD__EARLY_CG)
 			continue;
 		r = pd__owners_scan(c, &c->p[i]);
 		if (r < 0)

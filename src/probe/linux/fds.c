@@ -211,6 +211,9 @@ int pd__owners_survey(pd__owners *c, pd__proc_ent *e)
 	long k;
 	int err, tries = 0, holes = 0, r;
 
+	if (e->surveyed)
+		return 0;
+	e->surveyed = true;
 	snprintf(name, sizeof(name), "%d/fd", e->pid);
 	if (fstatat(c->procfd, name, &st, 0) < 0) {
 		if (errno == EACCES || errno == EPERM)

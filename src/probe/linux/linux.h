@@ -23,6 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sys/socket.h>
+
 #include "probe/probe.h"
 
 /* Reads at most size-1 bytes of the file path relative to dirfd into buf
@@ -43,6 +45,11 @@ int pd__errno_to_pd(int e);
 /* "EADDRINUSE"-style static name of an errno value ("errno 123" style
  * names are not made: unknown values give "EOTHER"). */
 const char *pd__errno_name(int e);
+/* probe.c: a v4 or v6 address and port as a sockaddr; its length. */
+socklen_t pd__sockaddr_of(const pd_addr *a, uint16_t port,
+                          struct sockaddr_storage *ss);
+/* probe.c: a bind()/listen() errno as PD_E*. */
+int pd__bind_errno_to_pd(int e);
 
 /* True when a socket of proto/family on port is on one of the ports of
  * interest (a range with proto NONE / family ANY matches both). */
@@ -52,13 +59,32 @@ bool pd__port_of_interest(const pd_probe_opts *opts, pd_proto proto,
 /* True when 'listeners' asks for sockets of proto. */
 bool pd__listeners_want(const pd_probe_opts *opts, pd_proto proto);
 
+/* TCP states (bit per kernel state) of the sockets on the ports of
+ * interest, as pd__linux_sockets_netlink takes them.  Every state
+ * includes TIME_WAIT and (kernel 6.8+) the bound-but-inactive sockets,
+ * bit 13, which the kernel finds by walking its whole bind hash; any state
+ * but LISTEN makes it walk its whole established hash. */
+#define PD__TCP_ALL_STATES (~0u)
+#define PD__TCP_LISTEN_STATES (1u << 10)
+#define PD__TCP_BOUND_STATES (1u << 13)
+
 /* Collects the sockets of one family (PD_FAMILY_V4/V6) and proto that opts
- * asks for, through sock_diag.  On failure nothing was added (the dump is
- * staged and committed at the end) and detail says why, so the caller can
- * fall back to /proc. */
+ * asks for, through sock_diag; for TCP, PD_FAMILY_ANY collects both
+ * families in one dump (IPv4 first, as two dumps would add them).
+ * states: the TCP states asked for on the ports of interest.  On failure
+ * nothing was added (the dump is staged and committed at the end) and
+ * detail says why, so the caller can fall back (to one family at a time,
+ * or /proc). */
 int pd__linux_sockets_netlink(pd_snapshot *s, const pd_probe_opts *opts,
-                              pd_family family, pd_proto proto, char *detail,
+                              pd_family family, pd_proto proto,
+                              uint32_t states, char *detail,
                               size_t detail_size);
+
+/* The sockets s->sockets[start..] reordered: IPv4 first, each family in
+ * its order, which is the order one dump per family gives (the kernel
+ * walks the same tables in the same order, and merely skips the other
+ * family).  Only PD_ENOMEM. */
+int pd__linux_split_families(pd_snapshot *s, size_t start);
 
 /* One reply datagram buf[0..len) of dump number 'dump' (0 or 1) of the
  * plan pd__linux_sockets_netlink makes for opts/family/proto, parsed as
@@ -91,6 +117,9 @@ int pd__linux_owners(pd_snapshot *s, const pd_probe_opts *opts);
 /* How far a process has been looked at. */
 enum { PD__P_NEW, PD__P_SCANNED, PD__P_DENIED, PD__P_GONE };
 
+/* Which early step looked at a process first (pd__proc_ent.early). */
+enum { PD__EARLY_NONE, PD__EARLY_CG, PD__EARLY_NS };
+
 /* Size of the getdents64 scratch buffer pd__owners.dents. */
 #define PD__DENTS_SIZE (32u * 1024u)
 
@@ -112,7 +141,10 @@ typedef struct pd__proc_ent {
 	uint8_t state;
 	bool holder;
 	bool kids_done;
-	bool cg; /* in the cgroup of a wanted socket (step 0) */
+	bool surveyed; /* step 1 ran on it */
+	uint8_t early; /* PD__EARLY_CG: in the cgroup of a wanted socket
+	                * (step 0); PD__EARLY_NS: in our network namespace
+	                * (step 0b) */
 } pd__proc_ent;
 
 typedef struct pd__cand {
@@ -137,6 +169,8 @@ typedef struct pd__owners {
 	size_t n_denied;
 	int first_denied;
 	bool cg_done; /* step 0 ran on some members */
+	bool early_done; /* step 0b or 0c ran: when it found every socket,
+	                 * nobody else is surveyed */
 	char *dents; /* PD__DENTS_SIZE scratch for getdents64 */
 } pd__owners;
 
@@ -194,10 +228,15 @@ int pd__owners_scan(pd__owners *c, pd__proc_ent *e);
 
 /* search.c */
 /* Step 2, when few sockets are missing and the kernel gives fd counts
- * (otherwise nothing).  cg_only: only the cgroup members (step 0);
- * otherwise only the others (the members were searched already).  Only
- * PD_ENOMEM is an error. */
-int pd__owners_search(pd__owners *c, bool cg_only);
+ * (otherwise nothing), over the processes whose 'early' is early: the
+ * members of step 0 (PD__EARLY_CG) or 0b (PD__EARLY_NS), or the others
+ * (PD__EARLY_NONE; the members were searched already).  Only PD_ENOMEM
+ * is an error. */
+int pd__owners_search(pd__owners *c, int early);
+/* Step 0c, before the survey of every process: a bisection over the
+ * processes whose 'early' is early, in pid order, surveying and searching
+ * only those it visits (see search.c).  Only PD_ENOMEM is an error. */
+int pd__owners_bisect(pd__owners *c, int early);
 
 /* cgroup.c */
 /* Step 0: the cgroup members of the wanted sockets, surveyed, searched

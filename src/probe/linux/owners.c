@@ -12,13 +12,23 @@
  * Reading every fd of a busy host (what ss -p, fuser and lsof do) takes
  * tens of milliseconds, so we read as few as we can, using two facts:
  * fds are handed out lowest first, and socket inodes are numbered
- * machine-wide in creation order, so within one process the socket
- * inodes nearly always grow with the fd number.
+ * machine-wide in creation order (each CPU from its own block of 1,024),
+ * so within one process the socket inodes grow with the fd number, in a
+ * few rising runs.
  *
  *  0. Cgroup members (cgroup.c): the processes of the cgroup
  *     the kernel reports for each wanted socket are surveyed, searched and
  *     scanned in full before anyone else; if that finds every wanted
  *     socket, no other process is looked at.
+ * 0b. Network namespace (netns_first below): the processes of our own
+ *     network namespace, whose sockets were dumped, are surveyed and
+ *     searched before the others; if that finds every wanted socket,
+ *     processes of other namespaces (containers, sandboxes) are not
+ *     looked at.
+ * 0c. Bisection (search.c): over the processes of step 0b (or all, when
+ *     nothing narrowed them), in pid order, a few surveyed and searched
+ *     where servers started in order would hold the socket; when that
+ *     finds every wanted socket, nobody else is surveyed.
  *  1. Survey (fds.c): per process, the uid it runs as, its
  *     number of fds and a sample of its newest socket, for a fstatat()
  *     and a readlinkat() or a few.
@@ -142,7 +152,8 @@ static int list_pids(pd__owners *c)
 			}
 			c->p[c->n_p++] = (pd__proc_ent){pid,        -1, NULL,  0,     -1,
 			                                0,          UINT64_MAX, 1, PD__P_NEW,
-			                                false,      false, false};
+			                                false,      false, false,
+			                                PD__EARLY_NONE};
 		}
 	}
 	/* /proc lists pids in order; pd__owners_find_pid() must not depend
@@ -451,6 +462,61 @@ static int open_proc(void)
 	return fd;
 }
 
+/* Step 0b: the processes of our own network namespace first.  The
+ * sockets were dumped from the namespace this process runs in, and a
+ * socket is nearly always held by a process of the namespace it was made
+ * in: processes of other namespaces (containers, sandboxes, test
+ * namespaces) hold one only when it was passed to them.  One fstatat()
+ * per process tells (the inode of /proc/PID/ns/net; EACCES without
+ * ptrace rights counts as another namespace), a fraction of what the
+ * survey costs.  The members are surveyed and searched (step 2) before
+ * anyone else; when that finds every socket, the others are not looked
+ * at.  When all or none share the namespace there is nothing to narrow
+ * and the step is dropped.  A no-op after step 0 found everything. */
+static int netns_first(pd__owners *c)
+{
+	struct stat self, st;
+	char name[40];
+	size_t i, n_same = 0, n_other = 0;
+	pd__proc_ent *e;
+	int r;
+
+	if (c->missing == 0 || !c->fd_count ||
+	    fstatat(c->procfd, "self/ns/net", &self, 0) < 0)
+		return 0;
+	for (i = 0; i < c->n_p; i++) {
+		e = &c->p[i];
+		if (e->state != PD__P_NEW || e->early)
+			continue;
+		snprintf(name, sizeof(name), "%d/ns/net", e->pid);
+		if (fstatat(c->procfd, name, &st, 0) == 0 &&
+		    st.st_ino == self.st_ino && st.st_dev == self.st_dev) {
+			e->early = PD__EARLY_NS;
+			n_same++;
+		} else {
+			n_other++;
+		}
+	}
+	if (n_same == 0 || n_other == 0) {
+		for (i = 0; i < c->n_p; i++)
+			if (c->p[i].early == PD__EARLY_NS)
+				c->p[i].early = PD__EARLY_NONE;
+		return 0;
+	}
+	c->early_done = true;
+	r = pd__owners_bisect(c, PD__EARLY_NS);
+	if (r < 0)
+		return r;
+	for (i = 0; i < c->n_p && c->missing > 0; i++) {
+		if (c->p[i].early != PD__EARLY_NS)
+			continue;
+		r = pd__owners_survey(c, &c->p[i]);
+		if (r < 0)
+			return r;
+	}
+	return pd__owners_search(c, PD__EARLY_NS);
+}
+
 /* Steps 0 to 4 over the processes of c->procfd.  Only PD_ENOMEM (and a
  * /proc that cannot be listed) are errors. */
 static int walk(pd__owners *c)
@@ -471,17 +537,29 @@ static int walk(pd__owners *c)
 	r = pd__owners_cgroup_first(c);
 	if (r < 0)
 		return r;
-	/* Everything found among the cgroup members: nobody else is looked
-	 * at (their children still are, step 4).  Otherwise everyone is
-	 * surveyed, as without step 0. */
-	for (i = 0; i < c->n_p && (c->missing > 0 || !c->cg_done); i++) {
-		if (c->p[i].cg)
+	r = netns_first(c);
+	if (r < 0)
+		return r;
+	if (!c->cg_done && !c->early_done) {
+		/* Nothing narrowed the field: the bisection over everyone. */
+		r = pd__owners_bisect(c, PD__EARLY_NONE);
+		if (r < 0)
+			return r;
+		c->early_done = c->missing == 0;
+	}
+	/* Everything found among the cgroup or namespace members: nobody
+	 * else is looked at (their children still are, step 4).  Otherwise
+	 * everyone is surveyed, as without steps 0 and 0b. */
+	for (i = 0; i < c->n_p &&
+	            (c->missing > 0 || !(c->cg_done || c->early_done));
+	     i++) {
+		if (c->p[i].early)
 			continue;
 		r = pd__owners_survey(c, &c->p[i]);
 		if (r < 0)
 			return r;
 	}
-	r = pd__owners_search(c, false);
+	r = pd__owners_search(c, PD__EARLY_NONE);
 	if (r < 0)
 		return r;
 	if (c->missing > 0) {

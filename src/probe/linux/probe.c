@@ -357,7 +357,29 @@ out:
 
 /* --------------------------------------------------------- bind test */
 
-static int bind_errno_to_pd(int e)
+socklen_t pd__sockaddr_of(const pd_addr *a, uint16_t port,
+                          struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (a->family == PD_FAMILY_V4) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		memcpy(&sin->sin_addr, a->bytes, 4);
+		return sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		memcpy(&sin6->sin6_addr, a->bytes, 16);
+		sin6->sin6_scope_id = a->scope_id;
+		return sizeof(*sin6);
+	}
+}
+
+int pd__bind_errno_to_pd(int e)
 {
 	switch (e) {
 	case EADDRINUSE:
@@ -374,59 +396,32 @@ static int bind_errno_to_pd(int e)
 	}
 }
 
-int pd_probe_bind_test(const pd_endpoint *ep, pd_bind_result *ret)
+/* One bind of ep's address and port, as a server makes it: SO_REUSEADDR
+ * when reuse, then listen() when listen_too.  The errno of the first
+ * call that failed, 0 when all succeeded. */
+static int bind_once(const pd_endpoint *ep, bool v6only, bool reuse,
+                     bool listen_too)
 {
 	struct sockaddr_storage ss;
 	socklen_t sslen;
-	pd_bind_result b;
-	int fd = -1, one = 1, v6only, af, e = 0;
+	int fd, one = 1, v6, af, e = 0;
 
-	if (!ep || !ret || (ep->proto != PD_PROTO_TCP && ep->proto != PD_PROTO_UDP) ||
-	    (ep->addr.family != PD_FAMILY_V4 && ep->addr.family != PD_FAMILY_V6))
-		return PD_EINVAL;
-	memset(&b, 0, sizeof(b));
-	b.proto = ep->proto;
-	b.addr = ep->addr;
-	b.port = ep->port;
 	af = ep->addr.family == PD_FAMILY_V6 ? AF_INET6 : AF_INET;
-	b.v6only = af == AF_INET6 && ep->v6only;
-	/* What servers do: Go (docker-proxy), Node and nginx set SO_REUSEADDR
-	 * on TCP listeners, which lets them bind over TIME_WAIT; a plain UDP
-	 * bind does not set it. */
-	b.reuseaddr = ep->proto == PD_PROTO_TCP;
-	memset(&ss, 0, sizeof(ss));
-	if (af == AF_INET) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
-
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(ep->port);
-		memcpy(&sin->sin_addr, ep->addr.bytes, 4);
-		sslen = sizeof(*sin);
-	} else {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
-
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons(ep->port);
-		memcpy(&sin6->sin6_addr, ep->addr.bytes, 16);
-		sin6->sin6_scope_id = ep->addr.scope_id;
-		sslen = sizeof(*sin6);
-	}
+	sslen = pd__sockaddr_of(&ep->addr, ep->port, &ss);
 	fd = socket(af, (ep->proto == PD_PROTO_TCP ? SOCK_STREAM : SOCK_DGRAM) |
 	                    SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		e = errno;
-		goto out;
-	}
-	if (b.reuseaddr &&
+	if (fd < 0)
+		return errno;
+	if (reuse &&
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0) {
 		e = errno;
 		goto out;
 	}
 	/* Set both ways: the default comes from net.ipv6.bindv6only, and the
 	 * test must not depend on it. */
-	v6only = b.v6only;
-	if (af == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only,
-	                                 sizeof(v6only)) < 0) {
+	v6 = v6only;
+	if (af == AF_INET6 &&
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6, sizeof(v6)) < 0) {
 		e = errno;
 		goto out;
 	}
@@ -436,16 +431,128 @@ int pd_probe_bind_test(const pd_endpoint *ep, pd_bind_result *ret)
 	}
 	/* With SO_REUSEADDR the conflict with another listener may only show
 	 * at listen(). */
-	if (ep->proto == PD_PROTO_TCP && listen(fd, 1) < 0)
+	if (listen_too && listen(fd, 1) < 0)
 		e = errno;
 out:
-	if (fd >= 0)
-		close(fd);
-	b.err = e ? bind_errno_to_pd(e) : 0;
+	close(fd);
+	return e;
+}
+
+int pd_probe_bind_test(const pd_endpoint *ep, pd_bind_result *ret)
+{
+	pd_bind_result b;
+	int e;
+
+	if (!ep || !ret || (ep->proto != PD_PROTO_TCP && ep->proto != PD_PROTO_UDP) ||
+	    (ep->addr.family != PD_FAMILY_V4 && ep->addr.family != PD_FAMILY_V6))
+		return PD_EINVAL;
+	memset(&b, 0, sizeof(b));
+	b.proto = ep->proto;
+	b.addr = ep->addr;
+	b.port = ep->port;
+	b.v6only = ep->addr.family == PD_FAMILY_V6 && ep->v6only;
+	/* What servers do: Go (docker-proxy), Node and nginx set SO_REUSEADDR
+	 * on TCP listeners, which lets them bind over TIME_WAIT; a plain UDP
+	 * bind does not set it. */
+	b.reuseaddr = ep->proto == PD_PROTO_TCP;
+	e = bind_once(ep, b.v6only, b.reuseaddr, ep->proto == PD_PROTO_TCP);
+	b.err = e ? pd__bind_errno_to_pd(e) : 0;
 	b.os_code = e;
 	b.os_name = e ? (char *)pd__errno_name(e) : NULL;
 	*ret = b;
 	return 0;
+}
+
+/* The bind test without SO_REUSEADDR of `check` (opts->minimal), which
+ * decides what the kernel is asked for.  Such a bind conflicts with every
+ * socket the kernel keeps in the port's bind bucket whose address
+ * overlaps: listeners, connected and accepted sockets, bound-only ones and
+ * TIME_WAIT (net/ipv4/inet_connection_sock.c, inet_bind_conflict: only two
+ * SO_REUSEADDR sockets, neither listening, share a port).  When it
+ * succeeds on an endpoint, no socket overlapping it is on the port, in
+ * any state.  One bind() per endpoint, against walks of the kernel's
+ * whole established hash (a few ms) and bind hash (more: one bucket per
+ * bound port).  EAFNOSUPPORT (no IPv6) says nothing is there; any other
+ * error (EACCES below ip_unprivileged_port_start, EADDRNOTAVAIL) tells
+ * nothing, and counts as a failure. */
+typedef struct tcp_gate {
+	bool full;     /* not minimal, or a TCP port no bind covers */
+	bool *failed;  /* per opts->binds[i]: the bind test failed */
+	bool any;      /* some failed */
+} tcp_gate;
+
+static int gate_run(const pd_probe_opts *opts, tcp_gate *g)
+{
+	unsigned char *covered = NULL;
+	size_t i;
+	unsigned p;
+	int e;
+
+	memset(g, 0, sizeof(*g));
+	g->full = true;
+	if (!opts->minimal || !opts->n_binds)
+		return 0;
+	covered = calloc(1, 65536 / 8);
+	g->failed = calloc(opts->n_binds, sizeof(*g->failed));
+	if (!covered || !g->failed) {
+		free(covered);
+		return PD_ENOMEM;
+	}
+	for (i = 0; i < opts->n_binds; i++) {
+		const pd_endpoint *ep = &opts->binds[i];
+
+		if (ep->proto != PD_PROTO_TCP)
+			continue;
+		if (ep->addr.family != PD_FAMILY_V4 &&
+		    ep->addr.family != PD_FAMILY_V6)
+			goto out;
+		e = bind_once(ep, ep->addr.family == PD_FAMILY_V6 && ep->v6only,
+		              false, false);
+		g->failed[i] = e != 0 && e != EAFNOSUPPORT;
+		g->any |= g->failed[i];
+		covered[ep->port / 8] |= (unsigned char)(1u << (ep->port % 8));
+	}
+	for (i = 0; i < opts->n_ports; i++) {
+		const pd_range *rg = &opts->ports[i];
+
+		if (rg->proto != PD_PROTO_TCP && rg->proto != PD_PROTO_NONE)
+			continue;
+		for (p = rg->start; p <= rg->end; p++)
+			if (!(covered[p / 8] & (1u << (p % 8))))
+				goto out;
+	}
+	g->full = false;
+out:
+	free(covered);
+	return 0;
+}
+
+/* After the listeners (s->sockets[from..]): the TCP states still to ask
+ * for, 0 for none.  No failed bind test: none.  Every failed endpoint
+ * overlapped by a listener: the states of the established hash (the
+ * connections and TIME_WAITs diagnose lists beside it), not the
+ * bound-only sockets, whose walk of the bind hash costs the most and
+ * which would only join the listener in the same in_use.  A failure no
+ * listener explains: every other state. */
+static uint32_t gate_rest(const pd_probe_opts *opts, const tcp_gate *g,
+                          const pd_snapshot *s, size_t from)
+{
+	size_t i, k;
+
+	if (!g->any)
+		return 0;
+	for (i = 0; i < opts->n_binds; i++) {
+		if (!g->failed[i])
+			continue;
+		for (k = from; k < s->n_sockets; k++)
+			if (s->sockets[k].state == PD_STATE_LISTEN &&
+			    pd_socket_overlaps(&opts->binds[i], &s->sockets[k]))
+				break;
+		if (k == s->n_sockets)
+			return PD__TCP_ALL_STATES & ~PD__TCP_LISTEN_STATES;
+	}
+	return PD__TCP_ALL_STATES & ~PD__TCP_LISTEN_STATES &
+	       ~PD__TCP_BOUND_STATES;
 }
 
 /* ---------------------------------------------------------- collect */
@@ -472,54 +579,136 @@ static bool pair_wanted(const pd_probe_opts *opts, pd_family fam, pd_proto proto
 	return false;
 }
 
+/* The sockets of one family and protocol, through netlink or else
+ * /proc/net; *any_failed / *all_failed as collect_sockets says. */
+static int collect_pair(pd_snapshot *s, const pd_probe_opts *opts,
+                        pd_family fam, pd_proto proto, uint32_t states,
+                        bool *any_failed, bool *all_failed, bool *ret_proc)
+{
+	const char *what = proto == PD_PROTO_TCP
+	                       ? (fam == PD_FAMILY_V4 ? "tcp" : "tcp6")
+	                       : (fam == PD_FAMILY_V4 ? "udp" : "udp6");
+	char detail[160] = "";
+	int r;
+
+	r = pd__linux_sockets_netlink(s, opts, fam, proto, states, detail,
+	                              sizeof(detail));
+	if (r == PD_ENOMEM)
+		return r;
+	if (r == 0) {
+		if (pair_wanted(opts, fam, proto))
+			*all_failed = false;
+		return 0;
+	}
+	r = note(s, "netlink_failed",
+	         "sock_diag %s: %s; read /proc/net/%s instead (no "
+	         "v6only, cgroup, device or bound-only sockets)",
+	         what, detail, what);
+	if (r < 0)
+		return r;
+	*ret_proc = true;
+	r = pd__linux_sockets_proc(s, opts, fam, proto);
+	if (r == PD_ENOMEM)
+		return r;
+	if (r < 0) {
+		*any_failed = true;
+		return note(s, "sockets_unreadable", "/proc/net/%s: %s", what,
+		            pd_err_name(r));
+	}
+	*all_failed = false;
+	return 0;
+}
+
+/* The TCP sockets of both families in the given states: one dump when
+ * both are wanted (the kernel walks its tables once); if that fails, one
+ * family at a time.  *ret_proc: some family came from /proc (every
+ * state, whatever was asked). */
+static int collect_tcp(pd_snapshot *s, const pd_probe_opts *opts,
+                       uint32_t states, bool *any, bool *all, bool *ret_proc)
+{
+	char detail[160];
+	int i, r;
+
+	if (pair_wanted(opts, PD_FAMILY_V4, PD_PROTO_TCP) &&
+	    pair_wanted(opts, PD_FAMILY_V6, PD_PROTO_TCP)) {
+		r = pd__linux_sockets_netlink(s, opts, PD_FAMILY_ANY, PD_PROTO_TCP,
+		                              states, detail, sizeof(detail));
+		if (r == PD_ENOMEM || r == 0) {
+			if (r == 0)
+				*all = false;
+			return r;
+		}
+	}
+	for (i = 0; i < 2; i++) {
+		r = collect_pair(s, opts, i ? PD_FAMILY_V6 : PD_FAMILY_V4,
+		                 PD_PROTO_TCP, states, any, all, ret_proc);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* The second TCP dump of `check`: netlink only, since /proc would repeat
+ * the listeners of the first.  A failure is a note. */
+static int collect_rest(pd_snapshot *s, const pd_probe_opts *opts,
+                        uint32_t states, bool *any)
+{
+	char detail[160] = "";
+	int r;
+
+	r = pd__linux_sockets_netlink(s, opts, PD_FAMILY_ANY, PD_PROTO_TCP,
+	                              states, detail, sizeof(detail));
+	if (r < 0 && r != PD_ENOMEM) {
+		/* One family at a time: IPv4, then IPv6 if IPv4 worked. */
+		detail[0] = '\0';
+		r = pd__linux_sockets_netlink(s, opts, PD_FAMILY_V4, PD_PROTO_TCP,
+		                              states, detail, sizeof(detail));
+		if (r == 0)
+			r = pd__linux_sockets_netlink(s, opts, PD_FAMILY_V6,
+			                              PD_PROTO_TCP, states, detail,
+			                              sizeof(detail));
+	}
+	if (r >= 0 || r == PD_ENOMEM)
+		return r;
+	*any = true;
+	return note(s, "netlink_failed",
+	            "sock_diag tcp: %s; connections, TIME_WAIT and bound-only "
+	            "sockets on the ports are not listed", detail);
+}
+
 /* Sockets of every family/proto; each falls back to /proc on its own.
+ * `check` (opts->minimal) asks for TCP listeners first and for the other
+ * states only as the bind tests without SO_REUSEADDR call for them
+ * (gate_run, gate_rest); the two dumps are then put in the order of one.
  * *ret_all_failed: every pair asked for failed (pairs nobody asked for
  * neither succeed nor fail), so `check 80` with tcp unreadable is an
  * error, not a list that merely shows no socket. */
 static int collect_sockets(pd_snapshot *s, const pd_probe_opts *opts,
                            bool *ret_any_failed, bool *ret_all_failed)
 {
-	static const pd_family fams[2] = {PD_FAMILY_V4, PD_FAMILY_V6};
-	static const pd_proto protos[2] = {PD_PROTO_TCP, PD_PROTO_UDP};
-	char detail[160];
-	bool any = false, all = true;
-	int i, j, r;
+	size_t start = s->n_sockets;
+	bool any = false, all = true, proc = false;
+	uint32_t rest;
+	tcp_gate g;
+	int i, r;
 
-	for (i = 0; i < 2; i++)
-		for (j = 0; j < 2; j++) {
-			const char *what = protos[j] == PD_PROTO_TCP
-			                       ? (fams[i] == PD_FAMILY_V4 ? "tcp" : "tcp6")
-			                       : (fams[i] == PD_FAMILY_V4 ? "udp" : "udp6");
-
-			detail[0] = '\0';
-			r = pd__linux_sockets_netlink(s, opts, fams[i], protos[j],
-			                              detail, sizeof(detail));
-			if (r == PD_ENOMEM)
-				return r;
-			if (r == 0) {
-				if (pair_wanted(opts, fams[i], protos[j]))
-					all = false;
-				continue;
-			}
-			r = note(s, "netlink_failed",
-			         "sock_diag %s: %s; read /proc/net/%s instead (no "
-			         "v6only, cgroup, device or bound-only sockets)",
-			         what, detail, what);
-			if (r < 0)
-				return r;
-			r = pd__linux_sockets_proc(s, opts, fams[i], protos[j]);
-			if (r == PD_ENOMEM)
-				return r;
-			if (r < 0) {
-				any = true;
-				r = note(s, "sockets_unreadable",
-				         "/proc/net/%s: %s", what, pd_err_name(r));
-				if (r < 0)
-					return r;
-				continue;
-			}
-			all = false;
-		}
+	r = gate_run(opts, &g);
+	if (r < 0)
+		return r;
+	r = collect_tcp(s, opts, g.full ? PD__TCP_ALL_STATES
+	                                : PD__TCP_LISTEN_STATES, &any, &all, &proc);
+	if (r == 0 && !g.full && !proc && (rest = gate_rest(opts, &g, s, start))) {
+		r = collect_rest(s, opts, rest, &any);
+		if (r == 0)
+			r = pd__linux_split_families(s, start);
+	}
+	free(g.failed);
+	for (i = 0; i < 2 && r == 0; i++)
+		r = collect_pair(s, opts, i ? PD_FAMILY_V6 : PD_FAMILY_V4,
+		                 PD_PROTO_UDP, PD__TCP_ALL_STATES, &any, &all,
+		                 &proc);
+	if (r < 0)
+		return r;
 	*ret_any_failed = any;
 	*ret_all_failed = all;
 	return 0;
@@ -532,7 +721,7 @@ int pd_probe_collect(const pd_probe_opts *opts, char *err, size_t errsize,
 	pd_snapshot *s = NULL;
 	pd_bind_result b;
 	bool any_failed = false, all_failed = false;
-	bool want_sockets;
+	bool want_sockets, want_addrs;
 	size_t i;
 	int r;
 
@@ -551,9 +740,24 @@ int pd_probe_collect(const pd_probe_opts *opts, char *err, size_t errsize,
 	r = read_sysctls(s);
 	if (r < 0)
 		goto out;
-	r = read_addrs(s);
-	if (r < 0)
-		goto out;
+	/* The bind tests first: `check` (minimal) reads the addresses only
+	 * to explain an EADDRNOTAVAIL. */
+	want_addrs = !opts->minimal;
+	for (i = 0; i < opts->n_binds; i++) {
+		r = pd_probe_bind_test(&opts->binds[i], &b);
+		if (r < 0)
+			goto out;
+		r = pd_snapshot_add_bind(s, &b);
+		if (r < 0)
+			goto out;
+		if (b.err == PD_EADDRNOTAVAIL)
+			want_addrs = true;
+	}
+	if (want_addrs) {
+		r = read_addrs(s);
+		if (r < 0)
+			goto out;
+	}
 	want_sockets = opts->n_ports > 0 || opts->listeners;
 	if (want_sockets) {
 		r = collect_sockets(s, opts, &any_failed, &all_failed);
@@ -580,14 +784,6 @@ int pd_probe_collect(const pd_probe_opts *opts, char *err, size_t errsize,
 	}
 	if (opts->containers) {
 		r = pd__engine_collect(s);
-		if (r < 0)
-			goto out;
-	}
-	for (i = 0; i < opts->n_binds; i++) {
-		r = pd_probe_bind_test(&opts->binds[i], &b);
-		if (r < 0)
-			goto out;
-		r = pd_snapshot_add_bind(s, &b);
 		if (r < 0)
 			goto out;
 	}

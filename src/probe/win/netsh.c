@@ -15,9 +15,10 @@
  * The same runner lists the URLs registered with http.sys and the
  * portproxy rules (pd__win_holders) when a socket's owner calls for them.
  *
- * Which program runs: opts->netsh_program, else $PORTDOCTOR_NETSH, else
- * netsh.exe in the system directory.  Tests use a stand-in that prints a
- * recorded output.
+ * Which program runs: netsh.exe in the system directory, by full path
+ * (pd__win_program).  Only a build for tests (meson -Dtest_hooks=true)
+ * honours opts->netsh_program or $PORTDOCTOR_NETSH, a stand-in that
+ * prints a recorded output.
  */
 #include "win.h"
 
@@ -111,9 +112,8 @@ static int append_arg(wcmd *c, const wchar_t *arg)
  * would wait past the deadline, and would never end if another process
  * inherited the write end (handles of other threads' CreateProcess calls
  * can leak into a child). */
-static int pump(HANDLE rd, HANDLE proc, pd_buf *out, unsigned timeout_ms)
+static int pump(HANDLE rd, HANDLE proc, pd_buf *out, ULONGLONG deadline)
 {
-	ULONGLONG deadline = GetTickCount64() + timeout_ms;
 	char chunk[4096];
 	bool exited = false;
 
@@ -140,6 +140,25 @@ static int pump(HANDLE rd, HANDLE proc, pd_buf *out, unsigned timeout_ms)
 	}
 }
 
+/* Waits until the child has ended, by the deadline.  The pipe breaks as
+ * soon as the child closes its output, which may be before it exits (a
+ * child that closes stdout and goes on working).  GetExitCodeProcess
+ * "returns immediately. If the process has not terminated ..., the status
+ * returned is STILL_ACTIVE" (259), and a program may also exit with 259
+ * itself (https://learn.microsoft.com/en-us/windows/win32/api/
+ * processthreadsapi/nf-processthreadsapi-getexitcodeprocess): so the code
+ * is read only once the process handle is signalled.  (Wine cannot show
+ * the early break: its PeekNamedPipe reports the broken pipe only after
+ * the child has exited.) */
+static int wait_exit(HANDLE proc, ULONGLONG deadline)
+{
+	ULONGLONG now = GetTickCount64();
+	DWORD left = now >= deadline ? 0 : (DWORD)(deadline - now);
+
+	return WaitForSingleObject(proc, left) == WAIT_OBJECT_0 ? 0 :
+	       PD_ETIMEDOUT;
+}
+
 /* Runs prog with args and captures stdout (and stderr with with_stderr)
  * into out; stdin is NUL.  *ret_exit (if not NULL) gets the exit code.
  * Fails with PD_ENOENT when the program cannot be started, PD_ETIMEDOUT
@@ -154,6 +173,7 @@ int pd__win_run_capture(const wchar_t *prog, const wchar_t *const *args,
 	PROCESS_INFORMATION pi;
 	HANDLE rd = NULL, wr = NULL, nul = INVALID_HANDLE_VALUE;
 	wcmd cmd = {NULL, 0, CMDLINE_MAX_W + 1};
+	ULONGLONG deadline = GetTickCount64() + timeout_ms;
 	int rc;
 
 	cmd.s = pd__reallocarray(NULL, cmd.cap, sizeof(wchar_t));
@@ -191,7 +211,9 @@ int pd__win_run_capture(const wchar_t *prog, const wchar_t *const *args,
 	CloseHandle(wr);
 	wr = NULL;
 	CloseHandle(pi.hThread);
-	rc = pump(rd, pi.hProcess, out, timeout_ms);
+	rc = pump(rd, pi.hProcess, out, deadline);
+	if (rc == 0)
+		rc = wait_exit(pi.hProcess, deadline);
 	if (rc < 0) {
 		TerminateProcess(pi.hProcess, 1);
 		WaitForSingleObject(pi.hProcess, 1000);
@@ -210,34 +232,141 @@ out:
 	return rc;
 }
 
-/* The program to run, malloc'ed UTF-16, or NULL when out of memory. */
-static wchar_t *netsh_program(const pd_probe_opts *opts)
-{
-	static const wchar_t tail[] = L"\\netsh.exe";
-	wchar_t *w;
-	DWORD n;
+/* ------------------------------------------------- which program runs */
 
-	if (opts->netsh_program)
-		return pd__win_utf16(opts->netsh_program);
-	n = GetEnvironmentVariableW(L"PORTDOCTOR_NETSH", NULL, 0);
-	if (n > 1) {
-		w = pd__reallocarray(NULL, n, sizeof(*w));
-		if (!w)
-			return NULL;
-		if (GetEnvironmentVariableW(L"PORTDOCTOR_NETSH", w, n) == n - 1)
-			return w;
-		free(w);
-	}
-	n = GetSystemDirectoryW(NULL, 0);
+/* The system's own programs, run by full path from the system directory
+ * (GetSystemDirectoryW) and never looked up on PATH or in the current
+ * directory: portdoctor runs them elevated, so a net.exe planted in a
+ * folder of PATH, or in the folder a person happens to be in, must never
+ * be the one that runs.  CreateProcessW gets that full path as
+ * lpApplicationName, for which "the function will not use the search
+ * path" (https://learn.microsoft.com/en-us/windows/win32/api/
+ * processthreadsapi/nf-processthreadsapi-createprocessw). */
+static const struct {
+	const char *name;
+	const wchar_t *path; /* below the system directory */
+} system_tools[] = {
+	{"net", L"net.exe"},
+	{"netsh", L"netsh.exe"},
+	{"sc", L"sc.exe"},
+	{"wsl", L"wsl.exe"},
+	{"powershell", L"WindowsPowerShell\\v1.0\\powershell.exe"},
+};
+
+/* Container engines' CLIs are not part of Windows: they are found on PATH
+ * only.  SearchPathW with lpPath NULL would look in the application's
+ * folder and the current directory first; given PATH's value as lpPath it
+ * searches those folders only, and only an absolute result is taken. */
+static const char *const path_tools[] = {"docker", "podman"};
+
+static wchar_t *system_program(const wchar_t *exe)
+{
+	DWORD n = GetSystemDirectoryW(NULL, 0);
+	size_t el = wcslen(exe);
+	wchar_t *w;
+
 	if (n == 0)
 		return NULL;
-	w = pd__reallocarray(NULL, (size_t)n + sizeof(tail) / sizeof(tail[0]),
-	                     sizeof(*w));
+	w = pd__reallocarray(NULL, (size_t)n + el + 2, sizeof(*w));
 	if (!w)
 		return NULL;
 	n = GetSystemDirectoryW(w, n);
-	wcscpy(w + n, tail);
+	w[n] = L'\\';
+	wcscpy(w + n + 1, exe);
 	return w;
+}
+
+static wchar_t *env_w(const wchar_t *var)
+{
+	DWORD n = GetEnvironmentVariableW(var, NULL, 0);
+	wchar_t *w;
+
+	if (n <= 1)
+		return NULL;
+	w = pd__reallocarray(NULL, n, sizeof(*w));
+	if (w && GetEnvironmentVariableW(var, w, n) == n - 1)
+		return w;
+	free(w);
+	return NULL;
+}
+
+static bool absolute_w(const wchar_t *p)
+{
+	return (((p[0] >= L'A' && p[0] <= L'Z') || (p[0] >= L'a' && p[0] <= L'z')) &&
+	        p[1] == L':' && p[2] == L'\\') ||
+	       (p[0] == L'\\' && p[1] == L'\\');
+}
+
+static wchar_t *path_program(const char *name)
+{
+	wchar_t *path = env_w(L"PATH"), *w = pd__win_utf16(name), *found = NULL;
+	DWORD n;
+
+	if (path && w) {
+		n = SearchPathW(path, w, L".exe", 0, NULL, NULL);
+		found = n ? pd__reallocarray(NULL, n, sizeof(*found)) : NULL;
+		if (found && (SearchPathW(path, w, L".exe", n, found, NULL) == 0 ||
+		              !absolute_w(found))) {
+			free(found);
+			found = NULL;
+		}
+	}
+	free(path);
+	free(w);
+	return found;
+}
+
+#ifdef PD_TEST_HOOKS
+/* A build for tests (meson -Dtest_hooks=true) runs stand-ins: the option
+ * a test driver passes, else $PORTDOCTOR_<NAME> (PORTDOCTOR_NETSH,
+ * PORTDOCTOR_NET, PORTDOCTOR_WSL, ...). */
+static wchar_t *test_program(const char *name, const char *override)
+{
+	wchar_t var[64] = L"PORTDOCTOR_";
+	size_t i, k = wcslen(var);
+
+	if (override)
+		return pd__win_utf16(override);
+	for (i = 0; name[i] && k + 1 < sizeof(var) / sizeof(var[0]); i++)
+		var[k++] = (wchar_t)(name[i] >= 'a' && name[i] <= 'z' ?
+		                     name[i] - 'a' + 'A' : name[i]);
+	var[k] = L'\0';
+	return env_w(var);
+}
+#endif
+
+wchar_t *pd__win_program(const char *name, const char *override,
+                         bool *ret_unknown)
+{
+	size_t i;
+
+	*ret_unknown = false;
+#ifdef PD_TEST_HOOKS
+	{
+		wchar_t *t = test_program(name, override);
+
+		if (t)
+			return t;
+	}
+#else
+	(void)override;
+#endif
+	for (i = 0; i < sizeof(system_tools) / sizeof(system_tools[0]); i++)
+		if (strcmp(name, system_tools[i].name) == 0)
+			return system_program(system_tools[i].path);
+	for (i = 0; i < sizeof(path_tools) / sizeof(path_tools[0]); i++)
+		if (strcmp(name, path_tools[i]) == 0)
+			return path_program(name);
+	*ret_unknown = true;
+	return NULL;
+}
+
+/* The program to run, malloc'ed UTF-16, or NULL when out of memory. */
+static wchar_t *netsh_program(const pd_probe_opts *opts)
+{
+	bool unknown;
+
+	return pd__win_program("netsh", opts->netsh_program, &unknown);
 }
 
 /* Counts over the eight runs, for the notes. */
@@ -322,9 +451,10 @@ static int hex4(const wchar_t *s, unsigned *ret)
 }
 
 /* One registry exclusion: mark the netsh rows it matches administered, or
- * add it when netsh gave nothing, or leave a note when they disagree. */
+ * add it when netsh gave nothing, or leave a note when they disagree
+ * (only when netsh listed both families of the protocol). */
 static int apply_reg_range(pd_snapshot *snap, const pd_range *r,
-                           bool have_netsh)
+                           bool have_netsh, bool all_families)
 {
 	size_t i;
 	bool found = false;
@@ -342,6 +472,8 @@ static int apply_reg_range(pd_snapshot *snap, const pd_range *r,
 		return 0;
 	if (!have_netsh)
 		return pd_snapshot_add_range(&snap->excluded, &snap->n_excluded, r);
+	if (!all_families)
+		return 0;
 	return pd_snapshot_add_note(
 		snap, "excluded_registry_mismatch",
 		"an administered port exclusion in the registry is not listed by "
@@ -350,14 +482,22 @@ static int apply_reg_range(pd_snapshot *snap, const pd_range *r,
 
 /* Read-only look at the undocumented registry key; a key that is missing or
  * not readable (Wine has none) is skipped without a note. */
-static int registry_check(pd_snapshot *snap, bool have_netsh)
+static int registry_check(pd_snapshot *snap, bool have_netsh,
+                          unsigned queries)
 {
 	int k, rc = 0;
 
 	for (k = 0; k < 2 && rc == 0; k++) {
+		/* The key of tcp, then of udp, against netsh's excluded lists of
+		 * that protocol (queries bits k and 2 + k): none asked for, the
+		 * key is not read; one family only, an exclusion netsh did not
+		 * list may be of the other family: no mismatch note. */
+		unsigned fams = ((queries >> k) & 1u) | ((queries >> (2 + k)) & 1u) << 1;
 		HKEY key;
 		DWORD i;
 
+		if (fams == 0)
+			continue;
 		if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, reg_keys[k], 0,
 		                  KEY_QUERY_VALUE, &key) != ERROR_SUCCESS)
 			continue;
@@ -383,7 +523,7 @@ static int registry_check(pd_snapshot *snap, bool have_netsh)
 			r.start = (uint16_t)start;
 			r.end = (uint16_t)(start + count - 1);
 			r.administered = true;
-			rc = apply_reg_range(snap, &r, have_netsh);
+			rc = apply_reg_range(snap, &r, have_netsh, fams == 3u);
 		}
 		RegCloseKey(key);
 	}
@@ -470,7 +610,8 @@ static int run_listing(const wchar_t *prog, const wchar_t *const *args,
 	return pd_snapshot_add_note(snap, code, msg);
 }
 
-int pd__win_holders(const pd_probe_opts *opts, pd_snapshot *snap)
+int pd__win_holders(const pd_probe_opts *opts, pd_snapshot *snap,
+                    bool untested)
 {
 	/* view=requestq lists each request queue's processes with its URLs
 	 * (learn.microsoft.com, "show servicestate"). */
@@ -479,7 +620,7 @@ int pd__win_holders(const pd_probe_opts *opts, pd_snapshot *snap)
 	static const wchar_t *const proxy_args[] = {
 		L"interface", L"portproxy", L"show", L"all", NULL};
 	bool http = opts->listeners || held_by(snap, 4, NULL);
-	bool proxy = opts->listeners || opts->n_ports > 0 ||
+	bool proxy = opts->listeners || untested ||
 	             held_by(snap, -1, "iphlpsvc");
 	wchar_t *prog;
 	int rc = 0;
@@ -502,7 +643,8 @@ int pd__win_holders(const pd_probe_opts *opts, pd_snapshot *snap)
 	return rc;
 }
 
-int pd__win_ranges(const pd_probe_opts *opts, pd_snapshot *snap)
+int pd__win_ranges(const pd_probe_opts *opts, pd_snapshot *snap,
+                   unsigned queries)
 {
 	static const pd_netsh_kind kinds[2] = {PD_NETSH_EXCLUDED,
 	                                       PD_NETSH_DYNAMIC};
@@ -516,6 +658,8 @@ int pd__win_ranges(const pd_probe_opts *opts, pd_snapshot *snap)
 		return PD_ENOMEM;
 	memset(&t, 0, sizeof(t));
 	for (i = 0; i < 8 && rc == 0; i++) {
+		if (!((queries >> i) & 1))
+			continue;
 		rc = run_one(prog, kinds[i / 4], fams[(i / 2) % 2], protos[i % 2],
 		             snap, &t);
 		/* A program that could not start, or hung, will do the same the
@@ -527,6 +671,6 @@ int pd__win_ranges(const pd_probe_opts *opts, pd_snapshot *snap)
 	if (rc == 0)
 		rc = tally_notes(snap, &t);
 	if (rc == 0)
-		rc = registry_check(snap, t.excluded_ok > 0);
+		rc = registry_check(snap, t.excluded_ok > 0, queries);
 	return rc;
 }

@@ -3,10 +3,12 @@
  *
  * pd_probe_collect() reads, in this order: the process list (needed for
  * owners and to spot Docker Desktop), the context (elevation, WinNAT,
- * Hyper-V, WSL, Docker Desktop), the sockets with their owners, the
- * dynamic and excluded port ranges, the http.sys URLs and portproxy rules
- * (when the owners call for them) and the interface addresses, then makes
- * the bind tests asked for.  Only an out-of-memory
+ * Hyper-V, WSL, Docker Desktop), the sockets with their owners, the bind
+ * tests asked for, the dynamic and excluded port ranges, the http.sys
+ * URLs and portproxy rules (when the owners or an untested port call for
+ * them) and the interface addresses.  Each netsh query is a child
+ * process (about 30-60 ms each on Windows), so only those the answer
+ * needs are run (range_queries, holders_untested).  Only an out-of-memory
  * failure, or a machine where nothing at all can be read, fails the whole
  * collection; everything else leaves a note.  The parts live in win_*.c
  * (see win.h).
@@ -235,6 +237,51 @@ static void set_err(char *err, size_t errsize, const char *msg)
 		snprintf(err, errsize, "%s", msg);
 }
 
+/* Which of the eight netsh range queries to run: bit i is query i of
+ * pd__win_ranges (kind i / 4: excluded, dynamic; family (i / 2) % 2:
+ * ipv4, ipv6; proto i % 2: tcp, udp).  Every one for a listing, a
+ * snapshot or the ranges report.  `check` (opts->minimal) needs only
+ * those of its endpoints' families and protocols: a tcp IPv4 target is
+ * diagnosed from the tcp IPv4 excluded and dynamic ranges alone
+ * (excluded_range looks up the endpoint's family and protocol, the
+ * administered exclusions are listed in every family, and outgoing IPv6
+ * connections take their ports from the IPv6 range), so it starts two
+ * netsh runs instead of eight. */
+static unsigned range_queries(const pd_probe_opts *opts)
+{
+	unsigned want = 0, f, p;
+	size_t i;
+
+	if (!opts->minimal || opts->listeners || !opts->n_binds)
+		return 0xffu;
+	for (i = 0; i < opts->n_binds; i++) {
+		const pd_endpoint *ep = &opts->binds[i];
+
+		if (ep->proto != PD_PROTO_TCP && ep->proto != PD_PROTO_UDP)
+			return 0xffu;
+		f = ep->addr.family == PD_FAMILY_V6;
+		p = ep->proto == PD_PROTO_UDP;
+		want |= 1u << (f * 2 + p);     /* excludedportrange */
+		want |= 1u << (4 + f * 2 + p); /* dynamicport */
+	}
+	/* A port asked for in a protocol no endpoint tests: ask for all. */
+	for (i = 0; i < opts->n_ports; i++)
+		if (opts->ports[i].proto == PD_PROTO_NONE)
+			return 0xffu;
+	return want;
+}
+
+/* Whether a port of interest lacks a bind test (an endpoint the test
+ * cannot make): then only netsh's own listings (http.sys URLs, portproxy
+ * rules) can say who would hold it, and the portproxy rules are read even
+ * when no collected socket belongs to the IP Helper service. */
+static bool holders_untested(const pd_probe_opts *opts,
+                             const pd_snapshot *snap)
+{
+	return opts->n_ports > 0 &&
+	       (opts->n_binds == 0 || snap->n_binds < opts->n_binds);
+}
+
 static int do_binds(const pd_probe_opts *opts, pd_snapshot *snap)
 {
 	size_t i;
@@ -253,6 +300,25 @@ static int do_binds(const pd_probe_opts *opts, pd_snapshot *snap)
 			return rc;
 	}
 	return 0;
+}
+
+/* The processes of the request queues behind http.sys URLs: the current
+ * netsh layout names them already (the snapshot has them then), the older
+ * one gives bare pids, which the process list names here. */
+static int add_http_owners(pd_snapshot *snap, pd_win_procs *ps)
+{
+	size_t i, k;
+	int rc = 0;
+
+	for (i = 0; i < snap->n_http_registrations && rc == 0; i++)
+		for (k = 0; k < snap->http_registrations[i].n_pids && rc == 0; k++) {
+			DWORD pid = (DWORD)snap->http_registrations[i].pids[k];
+
+			/* A pid that has ended since is no process to name. */
+			if (pd__win_procs_known(ps, pid))
+				rc = pd__win_procs_add(ps, snap, pid);
+		}
+	return rc;
 }
 
 int pd_probe_collect(const pd_probe_opts *opts, char *err, size_t errsize,
@@ -296,11 +362,18 @@ int pd_probe_collect(const pd_probe_opts *opts, char *err, size_t errsize,
 		why = "no TCP or UDP table could be read";
 	if (rc < 0)
 		goto out;
-	/* Owners were added while the sockets were read. */
-	rc = pd__win_ranges(opts, snap);
+	/* The bind tests before the netsh runs: whether every port was
+	 * tested decides which listings are needed. */
+	rc = do_binds(opts, snap);
 	if (rc < 0)
 		goto out;
-	rc = pd__win_holders(opts, snap);
+	/* Owners were added while the sockets were read. */
+	rc = pd__win_ranges(opts, snap, range_queries(opts));
+	if (rc < 0)
+		goto out;
+	rc = pd__win_holders(opts, snap, holders_untested(opts, snap));
+	if (rc == 0)
+		rc = add_http_owners(snap, &ps);
 	if (rc < 0)
 		goto out;
 	rc = pd__win_addrs(snap);
@@ -311,9 +384,6 @@ int pd_probe_collect(const pd_probe_opts *opts, char *err, size_t errsize,
 		if (rc < 0)
 			goto out;
 	}
-	rc = do_binds(opts, snap);
-	if (rc < 0)
-		goto out;
 	*ret = snap;
 	snap = NULL;
 out:

@@ -123,6 +123,11 @@ static const pd_win_proc *find_proc(const pd_win_procs *ps, DWORD pid)
 	return NULL;
 }
 
+bool pd__win_procs_known(const pd_win_procs *ps, DWORD pid)
+{
+	return find_proc(ps, pid) != NULL;
+}
+
 /* Active Win32 services with their pids.  EnumServicesStatusExW fills at
  * most 256 KiB per call and continues from a resume handle, so loop until
  * it stops asking for more. */
@@ -355,10 +360,12 @@ int pd__win_procs_add(pd_win_procs *ps, pd_snapshot *snap, DWORD pid)
 	tmp.ppid = wp ? (int)wp->ppid : -1;
 	tmp.uid = -1;
 	tmp.start_time = -1;
-	/* PID 4 owns every http.sys listener (IIS, WinRM, WSDAPI, SSDP...);
-	 * saying so is more useful than "System". */
+	/* PID 4 is the kernel: it holds the listeners of kernel drivers,
+	 * http.sys (IIS, WinRM, WSDAPI, SSDP...) but also SMB on 445 and
+	 * NetBIOS on 139.  Which one is for diagnose to say, from the URLs
+	 * netsh lists on the port. */
 	if (pid == 4)
-		tmp.name = pd__strdup("System (http.sys)");
+		tmp.name = pd__strdup("System (kernel)");
 	else if (wp)
 		tmp.name = pd__strdup(wp->name);
 	h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid);

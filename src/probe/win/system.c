@@ -1,13 +1,31 @@
 /*
  * The machine around the sockets: interface addresses, Windows version,
  * host name, elevation, and the context that explains excluded ranges
- * (WinNAT, Hyper-V, WSL, Docker Desktop).
+ * (WinNAT, Hyper-V, WSL and its networking mode, Docker Desktop).
  *
  * Each context field is 1, 0 or -1 (unknown).  A service that does not
  * exist is a firm 0; a service manager we cannot open leaves -1, because
  * "not seen" is then not "absent".
+ *
+ * WSL counts as present when it can run something: a registered
+ * distribution, or its service (WslService for WSL from the Store,
+ * LxssManager for the inbox feature).  wsl.exe in System32 proves nothing:
+ * Windows 10 2004+ and 11 ship it as a stub that offers to install WSL
+ * (https://learn.microsoft.com/en-us/windows/wsl/install: "wsl --install"
+ * works on a machine without WSL).  Distributions are registered per user
+ * under HKCU\Software\Microsoft\Windows\CurrentVersion\Lxss, one
+ * subkey each; Microsoft does not document the key (it is what
+ * `wsl --list` reads, see patrickwu.space "WSL-related Registry"), so an
+ * unreadable key only leaves the services to decide.
+ *
+ * Docker Desktop counts as present when it is installed (its uninstall
+ * entry, or Docker Desktop.exe under Program Files) or running (its
+ * service, or its backend process: com.docker.backend.exe since 4.x,
+ * "Docker Desktop.exe", vpnkit.exe before); com.docker.service alone
+ * misses installs that run without it.
  */
 #include "win.h"
+#include "wsl/wsl.h"
 
 #include <iphlpapi.h>
 
@@ -152,19 +170,100 @@ static int tri_or(int a, int b)
 	return 0;
 }
 
-static bool system_file_exists(const wchar_t *leaf)
+/* 1 when a registry key exists (and, with subkeys, has one), 0 when it
+ * does not, -1 when it cannot be read. */
+static int reg_key(HKEY root, const wchar_t *path, bool need_subkey)
 {
-	wchar_t path[MAX_PATH + 32];
-	UINT n = GetSystemDirectoryW(path, MAX_PATH);
+	DWORD n = 0;
+	HKEY k;
+	LONG rc = RegOpenKeyExW(root, path, 0, KEY_READ, &k);
+
+	if (rc == ERROR_FILE_NOT_FOUND)
+		return 0;
+	if (rc != ERROR_SUCCESS)
+		return -1;
+	if (need_subkey)
+		rc = RegQueryInfoKeyW(k, NULL, NULL, NULL, &n, NULL, NULL, NULL,
+		                      NULL, NULL, NULL, NULL);
+	RegCloseKey(k);
+	if (rc != ERROR_SUCCESS)
+		return -1;
+	return !need_subkey || n > 0 ? 1 : 0;
+}
+
+/* A file named by a path with %VARIABLES% in it exists. */
+static bool file_exists(const wchar_t *templ)
+{
+	wchar_t path[MAX_PATH + 1];
+	DWORD n = ExpandEnvironmentStringsW(templ, path, MAX_PATH + 1);
 	DWORD attr;
 
-	if (n == 0 || n >= MAX_PATH || wcslen(leaf) + n + 2 > MAX_PATH + 32)
+	if (n == 0 || n > MAX_PATH + 1)
 		return false;
-	path[n] = L'\\';
-	wcscpy(path + n + 1, leaf);
 	attr = GetFileAttributesW(path);
 	return attr != INVALID_FILE_ATTRIBUTES &&
 	       !(attr & FILE_ATTRIBUTE_DIRECTORY);
+}
+
+static int wsl_present(SC_HANDLE scm)
+{
+	int run;
+	int distros = reg_key(HKEY_CURRENT_USER,
+	                      L"Software\\Microsoft\\Windows\\CurrentVersion\\Lxss",
+	                      true);
+	int store = service_state(scm, L"WslService", &run);
+	int inbox = service_state(scm, L"LxssManager", &run);
+
+	return tri_or(distros, tri_or(store, inbox));
+}
+
+static int docker_desktop_present(SC_HANDLE scm, const pd_win_procs *ps)
+{
+	static const char *const procs[] = {"com.docker.backend.exe",
+	                                    "Docker Desktop.exe", "vpnkit.exe"};
+	int run, svc = service_state(scm, L"com.docker.service", &run);
+	int installed = reg_key(
+		HKEY_LOCAL_MACHINE,
+		L"SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\"
+		L"Docker Desktop",
+		false);
+	size_t i;
+
+	if (installed != 1 &&
+	    file_exists(L"%ProgramFiles%\\Docker\\Docker\\Docker Desktop.exe"))
+		installed = 1;
+	for (i = 0; i < sizeof(procs) / sizeof(procs[0]); i++)
+		if (ps->n && pd__win_procs_has_name(ps, procs[i]))
+			return 1;
+	return tri_or(svc, installed);
+}
+
+/* The networking mode %UserProfile%\.wslconfig sets
+ * (https://learn.microsoft.com/en-us/windows/wsl/wsl-config): 1 mirrored,
+ * 0 not (no file is the default, NAT), -1 unreadable.  Read as bytes and
+ * parsed by src/wsl. */
+static int wsl_mirrored(void)
+{
+	wchar_t path[MAX_PATH + 1];
+	DWORD n = ExpandEnvironmentStringsW(L"%UserProfile%\\.wslconfig", path,
+	                                    MAX_PATH + 1);
+	char buf[64 * 1024];
+	DWORD got = 0;
+	pd_wsl_netmode mode;
+	HANDLE h;
+	BOOL ok;
+
+	if (n == 0 || n > MAX_PATH + 1 || wcschr(path, L'%'))
+		return -1;
+	h = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE,
+	                NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
+	if (h == INVALID_HANDLE_VALUE)
+		return GetLastError() == ERROR_FILE_NOT_FOUND ? 0 : -1;
+	ok = ReadFile(h, buf, sizeof(buf), &got, NULL);
+	CloseHandle(h);
+	if (!ok || pd_wslconfig_netmode(buf, got, &mode) < 0)
+		return -1;
+	return mode == PD_WSL_NET_MIRRORED;
 }
 
 static int is_elevated(void)
@@ -218,7 +317,7 @@ static char *host_name(void)
 int pd__win_context(pd_snapshot *snap, const pd_win_procs *ps)
 {
 	SC_HANDLE scm;
-	int elevated, run, winnat, vmms, hns, lxss, docker;
+	int elevated, run, winnat, vmms, hns;
 
 	snap->os = pd__strdup("windows");
 	snap->os_detail = os_version();
@@ -237,13 +336,9 @@ int pd__win_context(pd_snapshot *snap, const pd_win_procs *ps)
 	vmms = service_state(scm, L"vmms", &run);
 	hns = service_state(scm, L"hns", &run);
 	snap->hyperv_present = tri_or(vmms, hns);
-	lxss = service_state(scm, L"LxssManager", &run);
-	snap->wsl_present = tri_or(lxss, system_file_exists(L"wsl.exe") ? 1 : 0);
-	docker = service_state(scm, L"com.docker.service", &run);
-	snap->docker_desktop_present = tri_or(
-		docker, ps->n && pd__win_procs_has_name(ps, "com.docker.backend.exe")
-		            ? 1
-		            : 0);
+	snap->wsl_present = wsl_present(scm);
+	snap->wsl_mirrored = snap->wsl_present == 0 ? 0 : wsl_mirrored();
+	snap->docker_desktop_present = docker_desktop_present(scm, ps);
 	if (scm)
 		CloseServiceHandle(scm);
 	if (elevated != 1)

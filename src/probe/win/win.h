@@ -67,6 +67,8 @@ int pd__win_procs_load(pd_win_procs *ps);
 void pd__win_procs_done(pd_win_procs *ps);
 /* True when a process with this image name (ASCII, any case) runs. */
 bool pd__win_procs_has_name(const pd_win_procs *ps, const char *name);
+/* True when pid was in the process list. */
+bool pd__win_procs_known(const pd_win_procs *ps, DWORD pid);
 /* Adds pid to snap->procs once, with what can be read about it. */
 int pd__win_procs_add(pd_win_procs *ps, pd_snapshot *snap, DWORD pid);
 
@@ -76,19 +78,32 @@ int pd__win_sockets(const pd_probe_opts *opts, pd_snapshot *snap,
                     pd_win_procs *ps);
 
 /* Dynamic and excluded port ranges (netsh, cross-checked with the
- * registry). */
-int pd__win_ranges(const pd_probe_opts *opts, pd_snapshot *snap);
+ * registry).  queries: bit i runs query i (kind i / 4: excluded, dynamic;
+ * family (i / 2) % 2: ipv4, ipv6; proto i % 2: tcp, udp); 0xff all. */
+int pd__win_ranges(const pd_probe_opts *opts, pd_snapshot *snap,
+                   unsigned queries);
 
 /* The URLs registered with http.sys (when PID 4 holds a collected socket)
- * and the portproxy rules (when iphlpsvc does, or ports were asked for);
- * both for a full listing.  Failures become notes. */
-int pd__win_holders(const pd_probe_opts *opts, pd_snapshot *snap);
+ * and the portproxy rules (when iphlpsvc does, or a port of interest has
+ * no bind test: untested); both for a full listing.  Failures become
+ * notes. */
+int pd__win_holders(const pd_probe_opts *opts, pd_snapshot *snap,
+                    bool untested);
 
 /* Runs a program (argv[0] = prog, never through cmd.exe) and captures its
  * output; see netsh.c. */
 int pd__win_run_capture(const wchar_t *prog, const wchar_t *const *args,
                         unsigned timeout_ms, bool with_stderr, pd_buf *out,
                         DWORD *ret_exit);
+
+/* The full path of a program portdoctor runs, malloc'ed: net, netsh, sc,
+ * wsl and powershell from the system directory only; docker and podman
+ * from the directories of PATH only (never the current directory).  A
+ * build with test hooks takes override, else $PORTDOCTOR_<NAME>, first.
+ * NULL when out of memory or not found; *ret_unknown when name is none of
+ * those (nothing else is ever run). */
+wchar_t *pd__win_program(const char *name, const char *override,
+                         bool *ret_unknown);
 
 /* Interface addresses (GetAdaptersAddresses). */
 int pd__win_addrs(pd_snapshot *snap);

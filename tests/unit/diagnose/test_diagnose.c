@@ -306,9 +306,13 @@ static void test_windows_holders(void **state)
 	        "WSAEADDRINUSE");
 	fx_socket(s, PD_PROTO_TCP, "0.0.0.0", 5432, PD_STATE_LISTEN, -1, 500);
 	fx_process(s, 500, "com.docker.backend.exe", NULL);
+	/* No URL registered on 80: the kernel holds it, not (as far as
+	 * seen) http.sys. */
 	r = fx_diagnose(s, "0.0.0.0:80");
-	assert_non_null(fx_find(&r->results[0], PD_F_HTTP_SYS));
-	assert_null(fx_find(&r->results[0], PD_F_IN_USE));
+	assert_null(fx_find(&r->results[0], PD_F_HTTP_SYS));
+	assert_non_null(fx_find(&r->results[0], PD_F_IN_USE));
+	assert_non_null(strstr(fx_find(&r->results[0], PD_F_IN_USE)->message,
+	                       "Windows kernel"));
 	pd_report_free(r);
 	r = fx_diagnose(s, "5432");
 	assert_false(r->results[0].available);
@@ -329,6 +333,90 @@ static void add_reg(pd_snapshot *s, const char *url, uint16_t port, int pid)
 		h.n_pids = 1;
 	}
 	assert_int_equal(pd_snapshot_add_http(s, &h), 0);
+}
+
+/* PID 4 is http.sys only for a port with a registered URL; on 445 it is
+ * SMB, on 139 NetBIOS. */
+static void test_pid4_kernel_or_http_sys(void **state)
+{
+	pd_snapshot *s = fx_windows();
+	const pd_finding *f;
+	pd_report *r;
+
+	(void)state;
+	fx_process(s, 4, "System (kernel)", NULL);
+	fx_socket(s, PD_PROTO_TCP, "0.0.0.0", 80, PD_STATE_LISTEN, -1, 4);
+	fx_socket(s, PD_PROTO_TCP, "0.0.0.0", 445, PD_STATE_LISTEN, -1, 4);
+	fx_socket(s, PD_PROTO_TCP, "10.0.0.5", 139, PD_STATE_LISTEN, -1, 4);
+	add_reg(s, "HTTP://+:80/Temporary_Listen_Addresses/", 80, 0);
+	r = fx_diagnose(s, "0.0.0.0:80");
+	assert_non_null(fx_find(&r->results[0], PD_F_HTTP_SYS));
+	assert_null(fx_find(&r->results[0], PD_F_IN_USE));
+	pd_report_free(r);
+	r = fx_diagnose(s, "0.0.0.0:445");
+	assert_null(fx_find(&r->results[0], PD_F_HTTP_SYS));
+	f = fx_find(&r->results[0], PD_F_IN_USE);
+	assert_non_null(f);
+	assert_non_null(strstr(f->message, "SMB"));
+	assert_null(strstr(f->message, "http.sys"));
+	pd_report_free(r);
+	r = fx_diagnose(s, "10.0.0.5:139");
+	f = fx_find(&r->results[0], PD_F_IN_USE);
+	assert_non_null(f);
+	assert_non_null(strstr(f->message, "NetBIOS"));
+	pd_report_free(r);
+	pd_snapshot_free(s);
+}
+
+/* WSL in mirrored mode is named only where nothing else explains a
+ * refused bind: no holder socket, no excluded range. */
+static void test_wsl_mirrored(void **state)
+{
+	pd_snapshot *s = fx_windows();
+	pd_report *r;
+
+	(void)state;
+	fx_bind(s, PD_PROTO_TCP, "127.0.0.1", 48080, PD_EACCES, 10013,
+	        "WSAEACCES");
+	fx_bind(s, PD_PROTO_UDP, "0.0.0.0", 44700, PD_EADDRINUSE, 10048,
+	        "WSAEADDRINUSE");
+	fx_bind(s, PD_PROTO_TCP, "0.0.0.0", 6555, PD_EACCES, 10013, "WSAEACCES");
+	fx_bind(s, PD_PROTO_TCP, "0.0.0.0", 3000, PD_EADDRINUSE, 10048,
+	        "WSAEADDRINUSE");
+	fx_socket(s, PD_PROTO_TCP, "0.0.0.0", 3000, PD_STATE_LISTEN, -1, 900);
+	fx_process(s, 900, "node.exe", NULL);
+	/* Not mirrored (or not known): the old verdict. */
+	r = fx_diagnose(s, "127.0.0.1:48080");
+	assert_non_null(fx_find(&r->results[0], PD_F_BIND_DENIED));
+	assert_null(fx_find(&r->results[0], PD_F_WSL_MIRRORED));
+	pd_report_free(r);
+	s->wsl_mirrored = 1;
+	r = fx_diagnose(s, "127.0.0.1:48080");
+	assert_false(r->results[0].available);
+	assert_non_null(fx_find(&r->results[0], PD_F_WSL_MIRRORED));
+	assert_null(fx_find(&r->results[0], PD_F_BIND_DENIED));
+	assert_int_equal(fx_find(&r->results[0], PD_F_WSL_MIRRORED)->os_code,
+	                 10013);
+	pd_report_free(r);
+	r = fx_diagnose(s, "0.0.0.0:44700/udp");
+	assert_non_null(fx_find(&r->results[0], PD_F_WSL_MIRRORED));
+	pd_report_free(r);
+	/* An excluded range or a holder explains it: WSL is not named. */
+	r = fx_diagnose(s, "0.0.0.0:6555");
+	assert_non_null(fx_find(&r->results[0], PD_F_EXCLUDED_RANGE));
+	assert_null(fx_find(&r->results[0], PD_F_WSL_MIRRORED));
+	pd_report_free(r);
+	r = fx_diagnose(s, "0.0.0.0:3000");
+	assert_non_null(fx_find(&r->results[0], PD_F_IN_USE));
+	assert_null(fx_find(&r->results[0], PD_F_WSL_MIRRORED));
+	pd_report_free(r);
+	/* Linux never. */
+	free(s->os);
+	s->os = strdup("linux");
+	r = fx_diagnose(s, "127.0.0.1:48080");
+	assert_null(fx_find(&r->results[0], PD_F_WSL_MIRRORED));
+	pd_report_free(r);
+	pd_snapshot_free(s);
 }
 
 static void add_rule(pd_snapshot *s, const char *la, uint16_t lp,
@@ -549,6 +637,8 @@ int main(void)
 		cmocka_unit_test(test_bind_denied_and_ipv6),
 		cmocka_unit_test(test_windows_seed),
 		cmocka_unit_test(test_windows_holders),
+		cmocka_unit_test(test_pid4_kernel_or_http_sys),
+		cmocka_unit_test(test_wsl_mirrored),
 		cmocka_unit_test(test_holders_with_netsh),
 		cmocka_unit_test(test_registered_without_sockets),
 		cmocka_unit_test(test_bad_args),

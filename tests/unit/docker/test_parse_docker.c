@@ -618,6 +618,71 @@ static void test_diagnose_hooks(void **state)
 
 /* Containers survive a snapshot round trip, so a recorded snapshot names
  * them too. */
+/* A real Podman's list and pod list: both members of pod "shop" get its
+ * name, and it survives a snapshot round trip only where it is set. */
+static void test_podman_pods(void **state)
+{
+	pd_snapshot *s = pd_snapshot_new();
+	size_t len, i;
+	char *text = load("podman-list.json", &len), err[128] = "", cmd[128];
+	const pd_container *web, *infra = NULL;
+
+	(void)state;
+	assert_non_null(s);
+	assert_int_equal(pd__docker_parse_list(text, len, "podman", s, err,
+	                                       sizeof(err)), 0);
+	free(text);
+	assert_int_equal(s->n_containers, 2);
+	text = load("podman-pods.json", &len);
+	assert_int_equal(pd__docker_parse_pods(text, len, s, 0), 0);
+	free(text);
+	web = by_name(s, "web");
+	assert_string_equal(web->pod, "shop");
+	assert_string_equal(web->engine, "podman");
+	for (i = 0; i < s->n_containers; i++)
+		if (strstr(s->containers[i].name, "-infra"))
+			infra = &s->containers[i];
+	assert_non_null(infra);
+	assert_string_equal(infra->pod, "shop");
+	assert_int_equal(infra->n_ports, 1);
+	assert_int_equal(infra->ports[0].host_port, 18081);
+	assert_int_equal(pd_container_command(web, "stop", cmd, sizeof(cmd)), 0);
+	assert_string_equal(cmd, "podman pod stop shop");
+	assert_int_equal(pd_container_command(infra, "rm", cmd, sizeof(cmd)), 0);
+	assert_string_equal(cmd, "podman pod rm -f shop");
+	/* conmon names its container: the infra one holds the pod's port,
+	 * though web lists it too. */
+	{
+		pd_socket *sk;
+		pd_process *pr;
+		char line[256];
+
+		assert_int_equal(pd_snapshot_add_process(s, &pr), 0);
+		pr->pid = 4242;
+		pr->name = strdup("conmon");
+		snprintf(line, sizeof(line), "/usr/bin/conmon --api-version 1 -c %s "
+		         "-u %s -n %s", infra->id, infra->id, infra->name);
+		pr->cmdline = strdup(line);
+		assert_int_equal(pd_snapshot_add_socket(s, &sk), 0);
+		sk->proto = PD_PROTO_TCP;
+		sk->local = A("127.0.0.1");
+		sk->local_port = 18081;
+		sk->state = PD_STATE_LISTEN;
+		sk->pids = malloc(sizeof(*sk->pids));
+		assert_non_null(sk->pids);
+		sk->pids[0] = 4242;
+		sk->n_pids = 1;
+		/* The list's order would give web first. */
+		assert_ptr_equal(pd_container_publishing(s, PD_PROTO_TCP, &sk->local,
+		                                         18081, true), web);
+		assert_ptr_equal(pd__socket_container(s, sk), infra);
+	}
+	/* Not a list of pods: refused, nothing changed. */
+	assert_int_equal(pd__docker_parse_pods("{}", 2, s, 0), PD_EPARSE);
+	assert_int_equal(pd__docker_parse_pods("[{\"Name\": 1}, 7]", 16, s, 0), 0);
+	pd_snapshot_free(s);
+}
+
 static void test_snapshot_round_trip(void **state)
 {
 	pd_snapshot *s = scene(), *back = NULL;
@@ -653,6 +718,7 @@ int main(void)
 		cmocka_unit_test(test_command),
 		cmocka_unit_test(test_diagnose_hooks),
 		cmocka_unit_test(test_snapshot_round_trip),
+		cmocka_unit_test(test_podman_pods),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -400,12 +400,15 @@ static void test_windows_seed(void **state)
 	assert_true(r->needs_root);
 	assert_true(r->needs_reboot);
 	assert_true(r->with_next);
-	assert_int_equal(r->n_steps, 3);
+	assert_int_equal(r->n_steps, 4);
 	assert_string_equal(argv_of(&r->steps[0]), "netsh|int|ipv4|set|"
 	                    "dynamicport|tcp|start=49152|num=16384");
 	assert_string_equal(argv_of(&r->steps[1]), "netsh|int|ipv6|set|"
 	                    "dynamicport|tcp|start=49152|num=16384");
+	/* Which ports stay reserved until the reboot, and the re-check. */
 	assert_int_equal(r->steps[2].kind, PD_STEP_MANUAL);
+	assert_non_null(strstr(r->steps[2].text, "exclusions 6500-6599 stay"));
+	assert_non_null(strstr(r->steps[3].text, "portdoctor fix 6555"));
 	r = &p->remedies[1];
 	assert_true(r->needs_root);
 	assert_false(r->needs_reboot);
@@ -419,8 +422,13 @@ static void test_windows_seed(void **state)
 	                    "excludedportrange|protocol=tcp|startport=6555|"
 	                    "numberofports=1|store=persistent");
 	assert_string_equal(argv_of(&r->steps[3]), "net|start|winnat");
+	/* The restore step runs after any failure once the stop ran. */
+	assert_false(r->steps[1].always);
+	assert_true(r->steps[3].always);
+	assert_int_equal(r->steps[3].undoes, 1);
 	assert_int_equal(r->steps[4].kind, PD_STEP_MANUAL);
 	assert_non_null(strstr(r->side_effects, "WSL2"));
+	assert_non_null(strstr(r->side_effects, "WSL#9418"));
 	pd_plan_free(p);
 	/* Without the reservation. */
 	o.no_reserve = true;
@@ -428,6 +436,23 @@ static void test_windows_seed(void **state)
 	r = &p->remedies[1];
 	assert_int_equal(r->n_steps, 3);
 	assert_string_equal(argv_of(&r->steps[1]), "net|start|winnat");
+	assert_true(r->steps[1].always);
+	pd_plan_free(p);
+	/* WSL present: `wsl --shutdown` before WinNAT stops. */
+	o.no_reserve = false;
+	s->wsl_present = 1;
+	s->winnat_running = 1;
+	p = plan_for(s, "6555", &o, false);
+	r = &p->remedies[1];
+	assert_string_equal(argv_of(&r->steps[0]), "wsl|--shutdown");
+	assert_string_equal(argv_of(&r->steps[1]), "net|stop|winnat");
+	assert_string_equal(argv_of(&r->steps[4]), "net|start|winnat");
+	assert_int_equal(r->steps[4].undoes, 2);
+	pd_plan_free(p);
+	/* WinNAT stopped or absent: nothing to restart, nothing to stop. */
+	s->winnat_running = 0;
+	p = plan_for(s, "6555", &o, false);
+	assert_string_equal(ids(p), "reset_dynamic_range use_other_port");
 	pd_plan_free(p);
 	pd_snapshot_free(s);
 }
@@ -444,7 +469,7 @@ static void test_windows_udp_and_default(void **state)
 	assert_string_equal(ids(p),
 	                    "reset_dynamic_range restart_winnat use_other_port");
 	r = &p->remedies[0];
-	assert_int_equal(r->n_steps, 5);
+	assert_int_equal(r->n_steps, 6);
 	assert_string_equal(argv_of(&r->steps[2]), "netsh|int|ipv4|set|"
 	                    "dynamicport|udp|start=49152|num=16384");
 	assert_string_equal(argv_of(&r->steps[3]), "netsh|int|ipv6|set|"
@@ -469,10 +494,20 @@ static void test_windows_udp_and_default(void **state)
 static void test_windows_http_sys_and_portproxy(void **state)
 {
 	pd_snapshot *s = fx_windows(49152);
+	pd_http_registration h;
 	pd_plan *p;
 
 	(void)state;
 	held(s, PD_PROTO_TCP, 80, 4, "System");
+	/* PID 4 with no URL on the port is the kernel, not http.sys: it is
+	 * never ended, so another port is all there is. */
+	p = plan_for(s, "80", &no_opts, false);
+	assert_string_equal(ids(p), "use_other_port");
+	pd_plan_free(p);
+	memset(&h, 0, sizeof(h));
+	h.url = (char *)"HTTP://+:80/WSMAN/";
+	h.port = 80;
+	assert_int_equal(pd_snapshot_add_http(s, &h), 0);
 	p = plan_for(s, "80", &no_opts, false);
 	assert_string_equal(ids(p), "stop_http_sys_user use_other_port");
 	pd_plan_free(p);
@@ -486,9 +521,34 @@ static void test_windows_http_sys_and_portproxy(void **state)
 	assert_string_equal(argv_of(&p->remedies[0].steps[0]),
 	                    "net|stop|iphlpsvc");
 	assert_non_null(p->remedies[1].refusal); /* svchost is critical */
+	/* No rule listed: nothing is guessed, a person looks it up. */
+	assert_int_equal(p->remedies[2].steps[0].kind, PD_STEP_MANUAL);
+	assert_false(p->remedies[2].changes_system);
+	pd_plan_free(p);
+	/* The rules as `netsh interface portproxy show all` listed them: the
+	 * exact kind and listen address; "*" (added without an address) is
+	 * deleted without one. */
+	{
+		pd_portproxy_rule r6 = {PD_FAMILY_V4, PD_FAMILY_V6,
+		                        (char *)"0.0.0.0", 8080, (char *)"::1", 80};
+		pd_portproxy_rule any = {PD_FAMILY_V4, PD_FAMILY_V4, (char *)"*",
+		                         8080, (char *)"10.0.0.2", 80};
+		pd_portproxy_rule other = {PD_FAMILY_V4, PD_FAMILY_V4,
+		                           (char *)"0.0.0.0", 9090,
+		                           (char *)"10.0.0.2", 80};
+
+		assert_int_equal(pd_snapshot_add_portproxy(s, &other), 0);
+		assert_int_equal(pd_snapshot_add_portproxy(s, &r6), 0);
+		assert_int_equal(pd_snapshot_add_portproxy(s, &any), 0);
+	}
+	p = plan_for(s, "8080", &no_opts, false);
+	assert_int_equal(p->remedies[2].n_steps, 2);
 	assert_string_equal(argv_of(&p->remedies[2].steps[0]),
+	                    "netsh|interface|portproxy|delete|v4tov6|"
+	                    "listenport=8080|listenaddress=0.0.0.0|protocol=tcp");
+	assert_string_equal(argv_of(&p->remedies[2].steps[1]),
 	                    "netsh|interface|portproxy|delete|v4tov4|"
-	                    "listenport=8080|listenaddress=0.0.0.0");
+	                    "listenport=8080|protocol=tcp");
 	pd_plan_free(p);
 	pd_snapshot_free(s);
 }
@@ -609,7 +669,8 @@ static void test_plan_reserve_windows(void **state)
 	                                 &no_opts, &p), 0);
 	assert_string_equal(ids(p), "add_excluded_range");
 	r = &p->remedies[0];
-	assert_int_equal(r->n_steps, 4);
+	assert_int_equal(r->n_steps, 5);
+	assert_null(r->refusal);
 	assert_string_equal(argv_of(&r->steps[0]), "net|stop|winnat");
 	assert_string_equal(argv_of(&r->steps[1]), "netsh|int|ipv4|add|"
 	                    "excludedportrange|protocol=tcp|startport=8080|"
@@ -618,6 +679,36 @@ static void test_plan_reserve_windows(void **state)
 	                    "excludedportrange|protocol=tcp|startport=8080|"
 	                    "numberofports=10|store=persistent");
 	assert_string_equal(argv_of(&r->steps[3]), "net|start|winnat");
+	assert_true(r->steps[3].always);
+	assert_int_equal(r->steps[3].undoes, 1);
+	assert_int_equal(r->steps[4].kind, PD_STEP_MANUAL);
+	pd_plan_free(p);
+	/* WinNAT not running: left alone. */
+	s->winnat_running = 0;
+	assert_int_equal(pd_plan_reserve(s, &want, 1, false, PD_PROTO_TCP,
+	                                 &no_opts, &p), 0);
+	r = &p->remedies[0];
+	assert_int_equal(r->n_steps, 2);
+	assert_string_equal(argv_of(&r->steps[0]), "netsh|int|ipv4|add|"
+	                    "excludedportrange|protocol=tcp|startport=8080|"
+	                    "numberofports=10|store=persistent");
+	pd_plan_free(p);
+	s->winnat_running = 1;
+	/* A port of the block in use: refused, saying why and what first. */
+	fx_socket(s, PD_PROTO_TCP, "127.0.0.1", 8085, PD_STATE_LISTEN, -1, 777);
+	fx_process(s, 777, "node.exe", "node.exe");
+	assert_int_equal(pd_plan_reserve(s, &want, 1, false, PD_PROTO_TCP,
+	                                 &no_opts, &p), 0);
+	r = &p->remedies[0];
+	assert_non_null(r->refusal);
+	assert_non_null(strstr(r->refusal, "tcp port 8085 is in use (pid 777, "
+	                                   "node.exe)"));
+	assert_non_null(strstr(r->refusal, "portdoctor kill 8085"));
+	pd_plan_free(p);
+	/* UDP reservations do not meet a TCP socket. */
+	assert_int_equal(pd_plan_reserve(s, &want, 1, false, PD_PROTO_UDP,
+	                                 &no_opts, &p), 0);
+	assert_null(p->remedies[0].refusal);
 	pd_plan_free(p);
 	s->excluded[0].administered = true; /* 6500-6599 tcp */
 	want.start = 6500;

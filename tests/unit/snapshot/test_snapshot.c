@@ -21,6 +21,7 @@ static pd_snapshot *full_snapshot(void)
 	s->owners_partial = true;
 	s->winnat_running = 1;
 	s->wsl_present = 0;
+	s->wsl_mirrored = 1;
 	assert_int_equal(pd_snapshot_add_range(&s->excluded, &s->n_excluded, &ex), 0);
 	assert_int_equal(pd_snapshot_add_range(&s->reserved, &s->n_reserved, &res),
 	                 0);
@@ -60,7 +61,9 @@ static void test_roundtrip(void **state)
 	assert_int_equal(t->excluded[0].family, PD_FAMILY_V6);
 	assert_int_equal(t->winnat_running, 1);
 	assert_int_equal(t->wsl_present, 0);
+	assert_int_equal(t->wsl_mirrored, 1);
 	assert_int_equal(t->hyperv_present, -1);
+	assert_int_equal(t->docker_desktop_present, -1);
 	assert_int_equal(t->unprivileged_port_start, 1024);
 	/* The invalid bytes became U+FFFD; the escape stays as data. */
 	assert_non_null(strstr(t->procs[0].cmdline, "\xef\xbf\xbd"));
