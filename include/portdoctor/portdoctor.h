@@ -261,10 +261,14 @@ typedef struct pd_snapshot {
 	size_t n_sockets;
 	pd_process *procs;
 	size_t n_procs;
+	/* procs' indexes sorted by pid (pd_snapshot_index_processes), or NULL;
+	 * dropped when a process is added. */
+	size_t *proc_index;
 	pd_range *dynamic; /* ephemeral / dynamic ranges */
 	size_t n_dynamic;
 	pd_range *reserved; /* Linux ip_local_reserved_ports */
 	size_t n_reserved;
+	bool reserved_unknown; /* it could not be read: never "none" */
 	pd_range *excluded; /* Windows excluded port ranges */
 	size_t n_excluded;
 	pd_iface_addr *addrs;
@@ -308,6 +312,10 @@ int pd_snapshot_add_addr(pd_snapshot *s, const char *ifname, const pd_addr *a,
 int pd_snapshot_add_bind(pd_snapshot *s, const pd_bind_result *b);
 int pd_snapshot_add_note(pd_snapshot *s, const char *code, const char *message);
 int pd_socket_add_pid(pd_socket *sk, int pid);
+/* Adds n pids (those not there yet, first occurrence kept, in order) in
+ * O(m log m) for m pids in all, where pd_socket_add_pid is linear per pid.
+ * Does not change owner_status. */
+int pd_socket_add_pids(pd_socket *sk, const int *pids, size_t n);
 int pd_snapshot_add_container(pd_snapshot *s, pd_container **ret);
 int pd_container_add_port(pd_container *c, const pd_container_port *p);
 /* Releases what c holds (not c itself) and zeroes it. */
@@ -319,7 +327,10 @@ int pd_snapshot_add_portproxy(pd_snapshot *s, const pd_portproxy_rule *r);
 /* "v4tov4", "v4tov6", "v6tov4", "v6tov6", or NULL when a family is not
  * known. */
 const char *pd_portproxy_kind(const pd_portproxy_rule *r);
+/* Binary search once pd_snapshot_index_processes() ran (a socket can list
+ * 100,000 pids), else a linear one. */
 const pd_process *pd_snapshot_find_process(const pd_snapshot *s, int pid);
+int pd_snapshot_index_processes(pd_snapshot *s);
 const pd_bind_result *pd_snapshot_find_bind(const pd_snapshot *s, pd_proto p,
                                             const pd_addr *a, uint16_t port);
 /* true when a is one of the machine's addresses (wildcards count). */

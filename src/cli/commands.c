@@ -131,6 +131,11 @@ int acquire(const cli_opts *o, const pd_probe_opts *po, pd_snapshot **ret)
 		          *err ? err : pd_strerror(r), pd_err_name(r));
 		return EXIT_PROBE;
 	}
+	/* Finding a process by pid is then a binary search. */
+	if (pd_snapshot_index_processes(*ret) < 0) {
+		cli_error(_("out of memory"));
+		return EXIT_PROBE;
+	}
 	return EXIT_OK;
 }
 

@@ -508,9 +508,12 @@ static int apply_all(const cli_opts *o, fixrun *f, const char *kind)
 			const pd_remedy *rm = &pl->remedies[k];
 
 			f->out[i].remedy = pd_remedy_name(pl->remedies[f->chosen[i]].id);
-			if (!o->json)
+			if (!o->json) {
+				char tb[PD_SHOWN_SIZE];
+
 				cli_printf(_("applying %s: %s\n"), pd_remedy_name(rm->id),
-				           rm->title);
+				           pd__shown(rm->title, 400, tb, sizeof(tb)));
+			}
 			/* A holder that was ended may take a moment to let go. */
 			if (rm->id == PD_R_STOP_PROCESS || rm->id == PD_R_STOP_UNIT ||
 			    rm->id == PD_R_STOP_CONTAINER ||
@@ -554,6 +557,26 @@ static int apply_all(const cli_opts *o, fixrun *f, const char *kind)
 	pd_report_free(rep2);
 	pd_snapshot_free(s2);
 	return ex;
+}
+
+/* kill: a port held by something that cannot be named is said so, with
+ * why (the find_owner remedy's text); true when one was. */
+static bool say_unnamed(const fixrun *f)
+{
+	bool any = false;
+	size_t i;
+
+	for (i = 0; i < f->n_plans; i++) {
+		const pd_plan *pl = f->plans[i];
+		char t[160];
+
+		if (!pl->n_remedies || pl->remedies[0].id != PD_R_FIND_OWNER)
+			continue;
+		pd_target_format(&pl->target, pl->port, t, sizeof(t));
+		cli_error(_("%s: nothing was ended: %s"), t, pl->remedies[0].what);
+		any = true;
+	}
+	return any;
 }
 
 /* fix and kill share everything but the planner. */
@@ -646,7 +669,9 @@ static int run_fix(const cli_opts *o, bool kill)
 	if (ex || f.relaunched)
 		goto out;
 	if (!any) {
-		if (!o->json)
+		bool unnamed = kill && say_unnamed(&f);
+
+		if (!o->json && !unnamed)
 			cli_printf(kill ? _("nothing to end\n") :
 			           _("nothing portdoctor can apply\n"));
 		ex = any_unavailable ? EXIT_UNAVAILABLE : EXIT_OK;
@@ -791,7 +816,8 @@ int cmd_reserve(const cli_opts *o)
 			goto out;
 	}
 	if (pl->remedies[0].refusal) {
-		/* A port in use cannot be reserved (the plan says why). */
+		/* A port in use, or a list that cannot be read, is never
+		 * reserved (the plan says why). */
 		cli_error(_("refused: %s"), pl->remedies[0].refusal);
 		ex = EXIT_USAGE;
 		goto out;

@@ -22,6 +22,7 @@
 #endif
 
 #include "cli.h"
+#include "core/sanitize.h"
 
 /* Every line for people goes through here, so that on a Windows console
  * it is written as UTF-16 (wincon.c) and elsewhere as the UTF-8 bytes. */
@@ -70,20 +71,29 @@ int cli_fprintf(FILE *f, const char *fmt, ...)
 	return r;
 }
 
+/* Every message goes through the one sanitizer (pd__term_escape): many
+ * carry names from the machine (a process's comm, a container's name, a
+ * file name), and an escape code in one must never reach the terminal. */
 void cli_error(const char *fmt, ...)
 {
+	pd_buf msg, b;
 	va_list ap;
-	pd_buf b;
 
 	fflush(stdout);
+	pd_buf_init(&msg, 64u * 1024u);
 	pd_buf_init(&b, 0);
-	pd_buf_puts(&b, "portdoctor: ");
 	va_start(ap, fmt);
-	pd_buf_vprintf(&b, fmt, ap);
+	pd_buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
+	pd_buf_puts(&b, "portdoctor: ");
+	if (msg.data)
+		pd__term_escape(&b, msg.data, msg.len, 0);
+	else
+		pd_buf_puts(&b, "(message lost: out of memory)");
 	pd_buf_putc(&b, '\n');
 	if (!pd_buf_error(&b))
 		cli_write(stderr, b.data, b.len);
+	pd_buf_done(&msg);
 	pd_buf_done(&b);
 }
 

@@ -26,6 +26,9 @@
 #include "compose_internal.h"
 
 #define MERGE_DEPTH 32
+/* Deeper nesting than any Compose file needs (a service's ports list sits
+ * at depth 4); past it the file is rejected. */
+#define MAX_NESTING 256
 
 int pd__compose_fail(ctx *c, int rc, const char *file, const yaml_mark_t *m,
                      const char *fmt, ...)
@@ -165,6 +168,47 @@ static int interpolate_doc(ctx *c, doc *d)
 	return c->rc;
 }
 
+/* libyaml has no nesting limit: its scanner looks at every open level on
+ * each token (quadratic time: 80,000 nested "[" took 29 s) and its loader
+ * recurses once per level.  So a first pass over the events counts the
+ * depth and stops at MAX_NESTING, which bounds the scanner's work per
+ * token and keeps the whole check linear in the text.  Syntax errors are
+ * left to the loader, which reports them with their context. */
+static int check_nesting(ctx *c, const pd_compose_file *f)
+{
+	yaml_parser_t p;
+	yaml_event_t ev;
+	int depth = 0;
+	bool done = false;
+
+	if (!yaml_parser_initialize(&p))
+		return pd__compose_fail(c, PD_ENOMEM, f->name, NULL, "out of memory");
+	yaml_parser_set_input_string(&p, (const unsigned char *)f->text, f->len);
+	while (!done && !c->rc && yaml_parser_parse(&p, &ev)) {
+		switch (ev.type) {
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT:
+			if (++depth > MAX_NESTING)
+				pd__compose_fail(c, PD_ETOOBIG, f->name, &ev.start_mark,
+				                 "nested deeper than %d levels",
+				                 MAX_NESTING);
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			depth--;
+			break;
+		case YAML_STREAM_END_EVENT:
+			done = true;
+			break;
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&p);
+	return c->rc;
+}
+
 int pd__compose_load(ctx *c, doc *d, const pd_compose_file *f)
 {
 	yaml_parser_t p;
@@ -176,6 +220,8 @@ int pd__compose_load(ctx *c, doc *d, const pd_compose_file *f)
 		return pd__compose_fail(c, PD_ETOOBIG, f->name, NULL,
 		                        "larger than %u bytes",
 		                        PD_COMPOSE_MAX_BYTES);
+	if (check_nesting(c, f) < 0)
+		return c->rc;
 	if (!yaml_parser_initialize(&p))
 		return pd__compose_fail(c, PD_ENOMEM, f->name, NULL, "out of memory");
 	yaml_parser_set_input_string(&p, (const unsigned char *)f->text, f->len);

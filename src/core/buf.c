@@ -5,6 +5,8 @@
  */
 #include "buf.h"
 
+#include <limits.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,4 +165,46 @@ int pd__buf_finish(pd_buf *b, char **ret)
 		return err ? err : PD_ENOMEM;
 	*ret = text;
 	return 0;
+}
+
+static int cmp_val_pos(const void *a, const void *b)
+{
+	const long *x = a, *y = b; /* {value, position} */
+
+	if (x[0] != y[0])
+		return (x[0] > y[0]) - (x[0] < y[0]);
+	return (x[1] > y[1]) - (x[1] < y[1]);
+}
+
+long pd__uniq_ints(int *v, size_t n)
+{
+	long *keys;
+	bool *keep;
+	size_t i, k = 0;
+
+	if (n > (size_t)LONG_MAX / 2)
+		return PD_ENOMEM;
+	if (n < 2)
+		return (long)n;
+	keys = pd__reallocarray(NULL, n, 2 * sizeof(*keys));
+	keep = calloc(n, sizeof(*keep));
+	if (!keys || !keep) {
+		free(keys);
+		free(keep);
+		return PD_ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		keys[2 * i] = v[i];
+		keys[2 * i + 1] = (long)i;
+	}
+	qsort(keys, n, 2 * sizeof(*keys), cmp_val_pos);
+	for (i = 0; i < n; i++)
+		if (i == 0 || keys[2 * i] != keys[2 * i - 2])
+			keep[keys[2 * i + 1]] = true;
+	for (i = 0; i < n; i++)
+		if (keep[i])
+			v[k++] = v[i];
+	free(keys);
+	free(keep);
+	return (long)k;
 }

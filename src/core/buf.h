@@ -50,6 +50,10 @@ char *pd__strdup(const char *s);              /* NULL in, NULL out */
 char *pd__strndup(const char *s, size_t n);
 /* Overflow-checked reallocation of an array of n elements of size sz. */
 void *pd__reallocarray(void *p, size_t n, size_t sz);
+/* Drops repeated values from v in place, keeping each first occurrence in
+ * its order, in O(n log n) (a socket may list 100,000 pids).  Returns the
+ * new count, or PD_ENOMEM. */
+long pd__uniq_ints(int *v, size_t n);
 
 /* Steals b's text into *ret and releases b, or returns b's error (and
  * releases b all the same). */

@@ -136,6 +136,12 @@ static void check_reserved(vlist *l, const pd_snapshot *s)
 {
 	size_t i;
 
+	if (s->reserved_unknown) {
+		add(l, "reserved", PD_SEV_INFO, NULL,
+		    _("which ports are reserved is unknown: "
+		      "net.ipv4.ip_local_reserved_ports could not be read"));
+		return;
+	}
 	if (!s->n_reserved) {
 		add(l, "reserved", PD_SEV_INFO, NULL,
 		    _("no ports are reserved (net.ipv4.ip_local_reserved_ports is "

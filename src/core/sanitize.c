@@ -121,3 +121,29 @@ void pd__put_safe(pd_buf *b, const char *s, size_t max)
 	}
 	pd__term_escape(b, s, strlen(s), max);
 }
+
+const char *pd__shown(const char *s, size_t max, char *buf, size_t size)
+{
+	pd_buf b;
+	size_t n;
+
+	if (!size)
+		return buf;
+	pd_buf_init(&b, 0);
+	pd__put_safe(&b, s, max);
+	if (!b.data || b.err) {
+		pd_buf_done(&b);
+		return size > 1 ? strcpy(buf, "?") : strcpy(buf, "");
+	}
+	n = b.len;
+	if (n >= size) {
+		/* Escapes are ASCII, so only a UTF-8 sequence can be split. */
+		n = size - 1;
+		while (n > 0 && ((unsigned char)b.data[n] & 0xc0) == 0x80)
+			n--;
+	}
+	memcpy(buf, b.data, n);
+	buf[n] = '\0';
+	pd_buf_done(&b);
+	return buf;
+}

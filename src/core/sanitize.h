@@ -28,4 +28,12 @@ size_t pd__utf8_decode(const unsigned char *s, size_t n, unsigned *ret_cp);
  * max bytes shown (0 = all). */
 void pd__put_safe(pd_buf *b, const char *s, size_t max);
 
+/* Outside text to show inside a sentence: escaped as pd__term_escape does,
+ * at most max input bytes shown (then "..."), into buf (size bytes, cut at
+ * a character boundary when full).  Never fails; "?" for NULL.  Returns
+ * buf.  For the names that plans and progress lines carry: a process name
+ * of 5,000 bytes or one full of escape codes is shown short and inert. */
+#define PD_SHOWN_SIZE 512
+const char *pd__shown(const char *s, size_t max, char *buf, size_t size);
+
 #endif

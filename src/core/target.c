@@ -8,7 +8,8 @@
  * A bare port means what `docker run -p PORT:...` asks for: every address,
  * IPv4 and IPv6, bound as two sockets (the IPv6 one with IPV6_V6ONLY, the
  * way Docker does it).  An explicit "[::]" is bound dual-stack, the way
- * Node, Java and .NET servers bind it, so a 0.0.0.0 holder shows up there.
+ * Node, Java and .NET servers bind it, so a 0.0.0.0 holder shows up there;
+ * so is a v4-mapped address ("[::ffff:127.0.0.1]"), the only way it binds.
  */
 #include <stdio.h>
 #include <string.h>
@@ -120,6 +121,8 @@ int pd_target_parse(const char *text, pd_target *ret)
 size_t pd_target_endpoints(const pd_target *t, uint16_t port,
                            pd_endpoint out[2])
 {
+	pd_addr v4;
+
 	memset(out, 0, 2 * sizeof(out[0]));
 	out[0].proto = out[1].proto = t->proto;
 	out[0].port = out[1].port = port;
@@ -136,8 +139,11 @@ size_t pd_target_endpoints(const pd_target *t, uint16_t port,
 		return 2;
 	default:
 		out[0].addr = t->addr;
+		/* A v4-mapped address (::ffff:a.b.c.d) can only be bound
+		 * dual-stack: with IPV6_V6ONLY, Linux refuses it (EINVAL). */
 		out[0].v6only = t->addr.family == PD_FAMILY_V6 &&
-		                !pd_addr_is_any(&t->addr);
+		                !pd_addr_is_any(&t->addr) &&
+		                !pd_addr_unmap_v4(&t->addr, &v4);
 		return 1;
 	}
 }

@@ -34,9 +34,11 @@ static inline bool pd__netsh_is_alnum(unsigned char c)
 {
 	return pd__netsh_is_digit(c) || pd__netsh_is_alpha(c);
 }
+/* A NUL counts as a blank: a paste that came through a tool which turned
+ * the column gaps into NULs still reads as columns, never as nothing. */
 static inline bool pd__netsh_is_blank(unsigned char c)
 {
-	return c == ' ' || c == '\t' || c == '\v' || c == '\f';
+	return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\0';
 }
 static inline unsigned char pd__netsh_to_lower(unsigned char c)
 {

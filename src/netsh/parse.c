@@ -511,7 +511,8 @@ static int on_excluded_row(pd__netsh_parser *ps, pd__netsh_span a,
 		return r;
 	ps->cur.n_rows++;
 	pd__netsh_section_sync(ps);
-	if (start > 65535 || end > 65535 || start > end) {
+	/* Port 0 is never excluded ("0 0" is no row netsh prints). */
+	if (start == 0 || start > 65535 || end > 65535 || start > end) {
 		pd__netsh_bad_row(ps);
 		return 0;
 	}
@@ -537,7 +538,7 @@ static int on_dynamic_row(pd__netsh_parser *ps, pd__netsh_span num)
 		return 0;
 	}
 	ps->cur.dyn_state = 0;
-	if (ps->cur.dyn_start > 65535 || v == 0 ||
+	if (ps->cur.dyn_start == 0 || ps->cur.dyn_start > 65535 || v == 0 ||
 	    v > 65536 - ps->cur.dyn_start) {
 		pd__netsh_bad_row(ps);
 		return 0;

@@ -36,17 +36,7 @@ void pd__plan_advice(pd_bld *b)
 		                                "SO_REUSEADDR bind anyway")), NULL);
 		pd__add_manual(b, r, pd__fmt(b, _("retry in a minute")));
 	}
-	if (pd__has_finding(b->res, PD_F_OWNER_UNKNOWN, NULL) ||
-	    (pd__has_finding(b->res, PD_F_IN_USE, &f) && f->n_sockets == 0)) {
-		r = pd__add_remedy(b, PD_R_FIND_OWNER, false, false, false,
-		                   pd__fmt(b, _("Find out what holds it")),
-		                   pd__fmt(b, _("the holder could not be named from "
-		                                "this run")), NULL);
-		pd__add_manual(b, r, b->windows ?
-		               pd__fmt(b, _("run portdoctor from an elevated prompt")) :
-		               pd__fmt(b, _("run portdoctor as root: sudo portdoctor "
-		                            "fix %u"), b->res->port));
-	}
+	pd__plan_find_owner(b);
 	if (pd__has_finding(b->res, PD_F_WSL_MIRRORED, NULL)) {
 		r = pd__add_remedy(b, PD_R_SHUTDOWN_WSL_MIRRORED, false, false,
 		                   false,
@@ -77,6 +67,53 @@ void pd__plan_advice(pd_bld *b)
 		                                  "view=requestq names it; then net "
 		                                  "stop SERVICE")));
 	}
+}
+
+/* Why the holder of res's port has no name (diagnose said owner_unknown,
+ * or in_use without a socket), judged from whether this run could see
+ * other users' processes.  NULL when every holder is named. */
+static const char *unnamed_why(const pd_bld *b)
+{
+	const pd_finding *f;
+
+	if (!pd__has_finding(b->res, PD_F_OWNER_UNKNOWN, NULL) &&
+	    !(pd__has_finding(b->res, PD_F_IN_USE, &f) && f->n_sockets == 0))
+		return NULL;
+	if (!b->s->privileged)
+		return b->windows ?
+		       _("portdoctor is not elevated, so the processes of other "
+		         "users and services cannot be seen") :
+		       _("portdoctor is not running as root, so the processes of "
+		         "other users cannot be seen");
+	if (b->windows)
+		return _("no process that portdoctor can see holds it: a kernel "
+		         "driver, or a process that denied access");
+	return _("no process that portdoctor can see holds it: a socket of "
+	         "the kernel itself (NFS, WireGuard, a tunnel), a process in "
+	         "another namespace, or one that denied access");
+}
+
+/* find_owner: the holder cannot be named, and why.  Also what kill says
+ * instead of "nothing to end" (remedy.c). */
+void pd__plan_find_owner(pd_bld *b)
+{
+	const char *why = unnamed_why(b);
+	pd_remedy *r;
+
+	if (!why)
+		return;
+	r = pd__add_remedy(b, PD_R_FIND_OWNER, false, false, false,
+	                   pd__fmt(b, _("Find out what holds it")),
+	                   pd__fmt(b, _("the holder cannot be named: %s"), why),
+	                   NULL);
+	pd__add_manual(b, r, b->windows ?
+	               pd__fmt(b, _("run portdoctor from an elevated prompt")) :
+	               b->s->privileged ?
+	               pd__fmt(b, _("look for it outside this namespace: ss -ltnup "
+	                            "'sport = :%u' on the host, or a kernel "
+	                            "service using the port"), b->res->port) :
+	               pd__fmt(b, _("run portdoctor as root: sudo portdoctor "
+	                            "fix %u"), b->res->port));
 }
 
 void pd__plan_other_port(pd_bld *b)

@@ -12,11 +12,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/ascii.h"
 #include "core/buf.h"
 #include "core/i18n.h"
+#include "core/sanitize.h"
 #include "remedy_internal.h"
 
 #define SIG_TERM 15
+/* How much of a process, unit or container name a plan shows: the names
+ * come from the machine (anyone can name a process), so they are escaped
+ * and cut (pd__shown) before they enter a title or a step. */
+#define NAME_SHOWN 64
 
 /* ------------------------------------------------------------ signals */
 
@@ -79,44 +85,50 @@ int pd_signal_parse(const char *text, int *ret_sig)
 
 /* ---------------------------------------------------------- holders */
 
+/* Lowercase: names match ignoring ASCII case, since Windows image names
+ * are case-insensitive and a renamed copy ("SSHD") must not slip through.
+ * sshd-session is OpenSSH 9.8's per-connection process: it holds the
+ * ports of -R and X11 forwards, and ending it ends a login (OpenSSH 10
+ * splits sshd-auth off the same way). */
 static const char *const critical_names[] = {
-	"systemd", "init", "sshd", "dbus-daemon", "dbus-broker", "containerd",
-	"dockerd", "kthreadd", "NetworkManager", "polkitd", "udevd",
-	"System", "smss.exe", "csrss.exe", "wininit.exe", "services.exe",
-	"lsass.exe", "svchost.exe", "winlogon.exe",
+	"systemd", "init", "sshd", "sshd-session", "sshd-auth", "dbus-daemon",
+	"dbus-broker", "containerd", "dockerd", "kthreadd", "networkmanager",
+	"polkitd", "udevd", "system", "smss.exe", "csrss.exe", "wininit.exe",
+	"services.exe", "lsass.exe", "svchost.exe", "winlogon.exe",
 };
 
 static const char *const critical_units[] = {
 	"ssh.service", "sshd.service", "dbus.service", "dbus-broker.service",
-	"docker.service", "containerd.service", "NetworkManager.service",
+	"docker.service", "containerd.service", "networkmanager.service",
 };
 
-static bool is_critical_name(const char *name)
+/* Whether s is one of the lowercase words of list (or starts with
+ * "systemd-"), ignoring ASCII case. */
+static bool in_list_icase(const char *s, const char *const *list, size_t n)
 {
-	size_t i;
+	size_t i, len;
 
-	if (!name)
+	if (!s)
 		return false;
-	if (strncmp(name, "systemd-", 8) == 0)
+	len = strlen(s);
+	if (len > 8 && pd__ascii_ieq(s, 8, "systemd-"))
 		return true;
-	for (i = 0; i < sizeof(critical_names) / sizeof(critical_names[0]); i++)
-		if (strcmp(name, critical_names[i]) == 0)
+	for (i = 0; i < n; i++)
+		if (pd__ascii_ieq(s, len, list[i]))
 			return true;
 	return false;
 }
 
+static bool is_critical_name(const char *name)
+{
+	return in_list_icase(name, critical_names,
+	                     sizeof(critical_names) / sizeof(critical_names[0]));
+}
+
 static bool is_critical_unit(const char *unit)
 {
-	size_t i;
-
-	if (!unit)
-		return false;
-	if (strncmp(unit, "systemd-", 8) == 0)
-		return true;
-	for (i = 0; i < sizeof(critical_units) / sizeof(critical_units[0]); i++)
-		if (strcmp(unit, critical_units[i]) == 0)
-			return true;
-	return false;
+	return in_list_icase(unit, critical_units,
+	                     sizeof(critical_units) / sizeof(critical_units[0]));
 }
 
 static bool is_proxy_name(const char *n)
@@ -137,7 +149,8 @@ static bool is_proxy_name(const char *n)
 /* Why p must never be ended by portdoctor, or NULL. */
 static char *refusal_for(pd_bld *b, const pd_process *p)
 {
-	const char *n = p->name ? p->name : "?";
+	char nb[PD_SHOWN_SIZE];
+	const char *n = pd__shown(p->name, NAME_SHOWN, nb, sizeof(nb));
 
 	if (p->pid <= 1)
 		return pd__fmt(b, _("PID %d (%s) holds it: portdoctor never ends the "
@@ -243,6 +256,8 @@ static void plan_container(pd_bld *b, const pd_container *c)
 	const char *engine = c->engine && strcmp(c->engine, "podman") == 0 ?
 	                     "podman" : "docker";
 	const char *name = c->name && *c->name ? c->name : c->id;
+	char nb[PD_SHOWN_SIZE], ib[PD_SHOWN_SIZE];
+	const char *shown = pd__shown(name, NAME_SHOWN * 2, nb, sizeof(nb));
 	pd_remedy *r;
 
 	if (c->pod && strcmp(engine, "podman") == 0) {
@@ -250,16 +265,17 @@ static void plan_container(pd_bld *b, const pd_container *c)
 		return;
 	}
 	r = pd__add_remedy(b, PD_R_STOP_CONTAINER, false, false, true,
-	                   pd__fmt(b, _("Stop the container %s"), name),
+	                   pd__fmt(b, _("Stop the container %s"), shown),
 	                   pd__fmt(b, _("stops container %s (image %s) through %s, "
 	                                "which releases every port it publishes, "
-	                                "%s among them"), name,
-	                           c->image ? c->image : "?", engine, b->tgt),
+	                                "%s among them"), shown,
+	                           pd__shown(c->image, NAME_SHOWN * 2, ib,
+	                                     sizeof(ib)), engine, b->tgt),
 	                   pd__fmt(b, _("the container's service is down until `%s "
 	                                "start %s`; a restart policy or compose "
-	                                "may start it again"), engine, name));
+	                                "may start it again"), engine, shown));
 	if (r)
-		pd__add_run(b, r, pd__fmt(b, _("stop container %s"), name), engine,
+		pd__add_run(b, r, pd__fmt(b, _("stop container %s"), shown), engine,
 		            "stop", name, (const char *)NULL);
 }
 
@@ -329,6 +345,8 @@ static void plan_resolved(pd_bld *b)
 static void plan_unit(pd_bld *b, const pd_process *p)
 {
 	const char *unit = p->service;
+	char ub[PD_SHOWN_SIZE];
+	const char *shown = pd__shown(unit, NAME_SHOWN * 2, ub, sizeof(ub));
 	bool user = user_unit(p);
 	pd_remedy *r;
 
@@ -336,9 +354,9 @@ static void plan_unit(pd_bld *b, const pd_process *p)
 		if (strchr(unit, ',') || strchr(unit, ' '))
 			return; /* several services share the process */
 		r = pd__add_remedy(b, PD_R_STOP_UNIT, true, false, true,
-		                   pd__fmt(b, _("Stop the service %s"), unit),
+		                   pd__fmt(b, _("Stop the service %s"), shown),
 		                   pd__fmt(b, _("stops the Windows service %s, which "
-		                                "holds %s"), unit, b->tgt),
+		                                "holds %s"), shown, b->tgt),
 		                   pd__fmt(b, _("what the service does stops; it "
 		                                "starts again at boot if it is "
 		                                "automatic")));
@@ -348,20 +366,20 @@ static void plan_unit(pd_bld *b, const pd_process *p)
 		return;
 	}
 	r = pd__add_remedy(b, PD_R_STOP_UNIT, !user, false, true,
-	                   pd__fmt(b, _("Stop the systemd unit %s"), unit),
+	                   pd__fmt(b, _("Stop the systemd unit %s"), shown),
 	                   pd__fmt(b, _("stops %s as a unit, so systemd does not "
 	                                "restart it and every process of it "
-	                                "ends"), unit),
+	                                "ends"), shown),
 	                   pd__fmt(b, _("the service is down; it starts again at "
 	                                "boot unless disabled (systemctl %sdisable "
 	                                "%s)"),
-	                           user ? "--user " : "", unit));
+	                           user ? "--user " : "", shown));
 	if (!r)
 		return;
 	if (is_critical_unit(unit))
 		r->refusal = pd__fmt(b, _("%s is one of the system's critical services "
 		                          "(remote logins, the bus, containers): stop "
-		                          "it yourself if you mean it"), unit);
+		                          "it yourself if you mean it"), shown);
 	if (user)
 		pd__add_run(b, r, pd__fmt(b, _("stop the unit")), "systemctl",
 		            "--user", "stop", unit, (const char *)NULL);
@@ -382,13 +400,14 @@ static void plan_processes(pd_bld *b, const pd_process **ps, size_t n)
 	bool root = false, unit = false;
 	pd_remedy *r;
 	pd_buf names;
-	char *list;
+	char *list, nb[PD_SHOWN_SIZE];
 	size_t i;
 
-	pd_buf_init(&names, 4096);
+	pd_buf_init(&names, 0);
 	for (i = 0; i < n; i++) {
 		pd_buf_printf(&names, "%s%s (pid %d)", i ? ", " : "",
-		              ps[i]->name ? ps[i]->name : "?", ps[i]->pid);
+		              pd__shown(ps[i]->name, NAME_SHOWN, nb, sizeof(nb)),
+		              ps[i]->pid);
 		root = root || !same_user(b, ps[i]);
 		unit = unit || (ps[i]->service && !b->windows);
 	}
@@ -419,7 +438,8 @@ static void plan_processes(pd_bld *b, const pd_process **ps, size_t n)
 	for (i = 0; i < n; i++) {
 		pd_step *st = pd__add_step(b, r, PD_STEP_KILL,
 		                           pd__fmt(b, _("end %s (pid %d)"),
-		                                   ps[i]->name ? ps[i]->name : "?",
+		                                   pd__shown(ps[i]->name, NAME_SHOWN,
+		                                             nb, sizeof(nb)),
 		                                   ps[i]->pid));
 
 		if (!st)

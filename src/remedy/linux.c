@@ -156,6 +156,16 @@ void pd__plan_privileged(pd_bld *b)
 	}
 }
 
+/* The kernel replaces the whole list on each write, so a list that could
+ * not be read is never written: the remedy is refused. */
+static void unknown_refusal(pd_bld *b, pd_remedy *r)
+{
+	if (r && b->s->reserved_unknown)
+		r->refusal = pd__fmt(b, _("net.ipv4.ip_local_reserved_ports could "
+		                          "not be read: portdoctor never rewrites a "
+		                          "list it cannot see"));
+}
+
 void pd__plan_reserve_linux(pd_bld *b)
 {
 	pd_range one;
@@ -174,11 +184,13 @@ void pd__plan_reserve_linux(pd_bld *b)
 	                           b->res->port),
 	                   pd__fmt(b, _("none for explicit binds; it does not free "
 	                                "the port if something holds it now")));
+	unknown_refusal(b, r);
 	st = pd__add_step(b, r, PD_STEP_RESERVE, pd__fmt(b, _("reserve %u"),
 	                                                 b->res->port));
 	if (!st)
 		return;
 	st->path = pd__rooted(b, PD_SYSCTL_RESERVED_FILE);
+	st->lock_path = pd__rooted(b, PD_RESERVE_LOCK_FILE);
 	st->ranges = malloc(sizeof(one));
 	if (!st->ranges) {
 		b->err = PD_ENOMEM;
@@ -186,7 +198,8 @@ void pd__plan_reserve_linux(pd_bld *b)
 	}
 	st->ranges[0] = one;
 	st->n_ranges = 1;
-	if (pd_portlist_edit(b->s->reserved, b->s->n_reserved, &one, 1, false,
+	if (!b->s->reserved_unknown &&
+	    pd_portlist_edit(b->s->reserved, b->s->n_reserved, &one, 1, false,
 	                     &st->preview) < 0)
 		b->err = PD_ENOMEM;
 }
@@ -218,16 +231,19 @@ void pd__plan_reserve_ports(pd_bld *b, pd_range **todo, size_t n,
 	                                         "them again")) :
 	                   pd__fmt(b, _("fewer ephemeral ports; explicit binds "
 	                                "still work")));
+	unknown_refusal(b, r);
 	st = pd__add_step(b, r, PD_STEP_RESERVE,
 	                  remove ? pd__fmt(b, _("release them")) :
 	                  pd__fmt(b, _("reserve them")));
 	if (st) {
 		st->path = pd__rooted(b, PD_SYSCTL_RESERVED_FILE);
+		st->lock_path = pd__rooted(b, PD_RESERVE_LOCK_FILE);
 		st->remove = remove;
 		st->ranges = *todo;
 		st->n_ranges = n;
 		*todo = NULL;
-		if (pd_portlist_edit(b->s->reserved, b->s->n_reserved, st->ranges,
+		if (!b->s->reserved_unknown &&
+		    pd_portlist_edit(b->s->reserved, b->s->n_reserved, st->ranges,
 		                     n, remove, &st->preview) < 0)
 			b->err = PD_ENOMEM;
 	}

@@ -294,6 +294,9 @@ int pd_plan_kill(const pd_snapshot *s, const pd_result *res,
 	if (r < 0)
 		return r;
 	pd__plan_holders(&b, true);
+	/* A holder that cannot be named is said so, not "nothing to end". */
+	if (!b.err && !b.plan->n_remedies && !res->available)
+		pd__plan_find_owner(&b);
 	return finish(&b, ret);
 }
 
@@ -362,6 +365,8 @@ int pd_plan_reserve(const pd_snapshot *s, const pd_range *ranges, size_t n,
 			                      fake.target.proto, true) :
 			       range_has_all(s->excluded, s->n_excluded, &ranges[i],
 			                     fake.target.proto, true);
+		else if (s->reserved_unknown)
+			done = false; /* unknown: never judged "already done" */
 		else
 			done = remove ?
 			       !range_has_any(s->reserved, s->n_reserved, &ranges[i],
@@ -404,6 +409,7 @@ static void step_done(pd_step *st)
 	free(st->value);
 	free(st->ranges);
 	free(st->preview);
+	free(st->lock_path);
 	free(st->proc_name);
 }
 

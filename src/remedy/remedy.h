@@ -85,6 +85,7 @@ typedef struct pd_step {
 	size_t n_ranges;
 	bool remove;
 	char *preview; /* the list it would give now (for display) */
+	char *lock_path; /* flock'ed while the list is read, merged, written */
 	/* KILL */
 	int pid;
 	int64_t start_time; /* -1 unknown: then only the name is checked */
@@ -171,6 +172,9 @@ int pd_portlist_edit(const pd_range *cur, size_t n_cur, const pd_range *chg,
 
 /* The persistent sysctl files portdoctor writes (below the root). */
 #define PD_SYSCTL_RESERVED_FILE "/etc/sysctl.d/90-portdoctor-reserved-ports.conf"
+/* Serializes reserve runs that share a root (the kernel list and the file
+ * are read, merged and written as one). */
+#define PD_RESERVE_LOCK_FILE "/run/lock/portdoctor-reserved-ports.lock"
 #define PD_SYSCTL_UNPRIV_FILE                                                  \
 	"/etc/sysctl.d/90-portdoctor-unprivileged-port-start.conf"
 #define PD_RESOLVED_DROPIN_FILE                                                \

@@ -76,5 +76,6 @@ void pd__plan_reserve_win(pd_bld *b, const pd_range *rs, size_t n,
 /* advice.c */
 void pd__plan_advice(pd_bld *b);
 void pd__plan_other_port(pd_bld *b);
+void pd__plan_find_owner(pd_bld *b);
 
 #endif

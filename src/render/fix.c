@@ -65,7 +65,7 @@ static void put_command(pd_buf *b, const pd_step *st)
 		break;
 	case PD_STEP_RESERVE:
 		pd_buf_printf(b, "sysctl -w net.ipv4.ip_local_reserved_ports=");
-		put_quoted(b, st->preview ? st->preview : "");
+		put_quoted(b, st->preview ? st->preview : "?");
 		pd_buf_puts(b, _("  (merged again with the list at the time it "
 		                 "runs), and write "));
 		put_quoted(b, st->path ? st->path : "?");

@@ -84,11 +84,47 @@ static json_t *endpoint_json(const pd_endpoint *ep, int *err)
 	return o;
 }
 
+/* The owners of f's sockets, each pid once, in the order first met.  A
+ * socket can list 100,000 pids (a prefork server): duplicates are dropped
+ * by sorting (pd__uniq_ints), not by comparing each pid with every one
+ * before it. */
+static void put_owners(json_t *owners, const pd_snapshot *s,
+                       const pd_finding *f, int *err)
+{
+	size_t i, n = 0;
+	int *pids;
+	long m;
+
+	for (i = 0; i < f->n_sockets; i++)
+		n += s->sockets[f->sockets[i]].n_pids;
+	if (!n)
+		return;
+	pids = pd__reallocarray(NULL, n, sizeof(*pids));
+	if (!pids) {
+		*err = PD_ENOMEM;
+		return;
+	}
+	n = 0;
+	for (i = 0; i < f->n_sockets; i++) {
+		const pd_socket *sk = &s->sockets[f->sockets[i]];
+
+		if (sk->n_pids)
+			memcpy(pids + n, sk->pids, sk->n_pids * sizeof(*pids));
+		n += sk->n_pids;
+	}
+	m = pd__uniq_ints(pids, n);
+	if (m < 0)
+		*err = (int)m;
+	for (i = 0; m > 0 && i < (size_t)m; i++)
+		json_array_append_new(owners, owner_json(s, pids[i], err));
+	free(pids);
+}
+
 static json_t *finding_json(const pd_snapshot *s, const pd_finding *f,
                             int *err)
 {
 	json_t *o = json_object(), *socks = json_array(), *owners = json_array();
-	size_t i, k;
+	size_t i;
 
 	if (!o || !socks || !owners) {
 		json_decref(o);
@@ -104,23 +140,10 @@ static json_t *finding_json(const pd_snapshot *s, const pd_finding *f,
 		pd__jset(o, "machine", json_string(s->machine), err);
 	pd__jset(o, "message", pd__jstr(f->message), err);
 	pd__jset(o, "endpoint", endpoint_json(&f->endpoint, err), err);
-	for (i = 0; i < f->n_sockets; i++) {
-		const pd_socket *sk = &s->sockets[f->sockets[i]];
-
-		json_array_append_new(socks, socket_json(s, sk, err));
-		for (k = 0; k < sk->n_pids; k++) {
-			size_t j;
-			json_t *e;
-			bool seen = false;
-
-			json_array_foreach(owners, j, e)
-				if (json_integer_value(json_object_get(e, "pid")) ==
-				    sk->pids[k])
-					seen = true;
-			if (!seen)
-				json_array_append_new(owners, owner_json(s, sk->pids[k], err));
-		}
-	}
+	for (i = 0; i < f->n_sockets; i++)
+		json_array_append_new(socks, socket_json(s, &s->sockets[f->sockets[i]],
+		                                         err));
+	put_owners(owners, s, f, err);
 	pd__jset(o, "sockets", socks, err);
 	if (f->code == PD_F_IN_USE || f->code == PD_F_HTTP_SYS ||
 	    f->code == PD_F_PORTPROXY)
@@ -528,8 +551,8 @@ static void put_ranges(json_t *o, const pd_snapshot *s, int *err)
 	for (i = 0; a && i < s->n_excluded; i++)
 		json_array_append_new(a, pd__jrange(&s->excluded[i], true));
 	pd__jset(o, "excluded", a, err);
-	a = json_array();
-	for (i = 0; a && i < s->n_reserved; i++)
+	a = s->reserved_unknown ? json_null() : json_array();
+	for (i = 0; a && !s->reserved_unknown && i < s->n_reserved; i++)
 		json_array_append_new(a, pd__jrange(&s->reserved[i], false));
 	pd__jset(o, "reserved", a, err);
 	pd__jset(o, "unprivileged_port_start", s->unprivileged_port_start < 0 ?

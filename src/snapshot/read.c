@@ -141,8 +141,8 @@ static int read_socket(reader *rd, pd_snapshot *s, json_t *e, size_t i)
 	pd_socket *sk;
 	json_t *v, *pid;
 	int64_t x;
-	size_t k;
-	int r = pd_snapshot_add_socket(s, &sk);
+	size_t k, n;
+	int *pids, r = pd_snapshot_add_socket(s, &sk);
 
 	if (r < 0)
 		return r;
@@ -183,17 +183,22 @@ static int read_socket(reader *rd, pd_snapshot *s, json_t *e, size_t i)
 	v = json_object_get(e, "pids");
 	if (v && !json_is_array(v))
 		return fail(rd, "sockets", i, "bad pids");
+	n = json_array_size(v);
+	pids = n ? pd__reallocarray(NULL, n, sizeof(*pids)) : NULL;
+	if (n && !pids)
+		return PD_ENOMEM;
 	json_array_foreach(v, k, pid) {
-		pd_owner_status keep = sk->owner_status;
-
 		if (!json_is_integer(pid) || json_integer_value(pid) < 0 ||
-		    json_integer_value(pid) > INT32_MAX)
+		    json_integer_value(pid) > INT32_MAX) {
+			free(pids);
 			return fail(rd, "sockets", i, "bad pid");
-		if (pd_socket_add_pid(sk, (int)json_integer_value(pid)) < 0)
-			return PD_ENOMEM;
-		sk->owner_status = keep;
+		}
+		pids[k] = (int)json_integer_value(pid);
 	}
-	return 0;
+	/* All at once: a socket may list 100,000 pids (issue 15). */
+	r = pd_socket_add_pids(sk, pids, n);
+	free(pids);
+	return r;
 }
 
 static int read_process(reader *rd, pd_snapshot *s, json_t *e, size_t i)
@@ -509,6 +514,11 @@ int pd_snapshot_from_json(const char *text, size_t len, char *err,
 	    (r = read_array(&rd, s, root, "portproxy_rules", read_portproxy)) < 0)
 		goto out;
 	s->engine_status = tristate(root, "engine_status");
+	/* "reserved": null is a list that could not be read. */
+	s->reserved_unknown = json_is_null(json_object_get(root, "reserved"));
+	r = pd_snapshot_index_processes(s);
+	if (r < 0)
+		goto out;
 	*ret = s;
 	s = NULL;
 	r = 0;

@@ -80,6 +80,8 @@ int pd_snapshot_add_process(pd_snapshot *s, pd_process **ret)
 
 	if (!p)
 		return PD_ENOMEM;
+	free(s->proc_index);
+	s->proc_index = NULL;
 	p->ppid = -1;
 	p->uid = -1;
 	p->start_time = -1;
@@ -169,6 +171,36 @@ int pd_socket_add_pid(pd_socket *sk, int pid)
 		return PD_ENOMEM;
 	*p = pid;
 	sk->owner_status = PD_OWNER_FOUND;
+	return 0;
+}
+
+int pd_socket_add_pids(pd_socket *sk, const int *pids, size_t n)
+{
+	size_t m = sk->n_pids + n, cap = 4;
+	int *all;
+	long k;
+
+	if (!n)
+		return 0;
+	if (m < n || m > MAX_ELEMS)
+		return PD_ENOMEM;
+	/* grow_one's rule: the capacity is the next power of two >= n. */
+	while (cap < m)
+		cap *= 2;
+	all = pd__reallocarray(NULL, cap, sizeof(*all));
+	if (!all)
+		return PD_ENOMEM;
+	if (sk->n_pids)
+		memcpy(all, sk->pids, sk->n_pids * sizeof(*all));
+	memcpy(all + sk->n_pids, pids, n * sizeof(*all));
+	k = pd__uniq_ints(all, m);
+	if (k < 0) {
+		free(all);
+		return (int)k;
+	}
+	free(sk->pids);
+	sk->pids = all;
+	sk->n_pids = (size_t)k;
 	return 0;
 }
 
@@ -267,14 +299,71 @@ void pd_container_done(pd_container *c)
 	memset(c, 0, sizeof(*c));
 }
 
+typedef struct pid_key {
+	int pid;
+	size_t i;
+} pid_key;
+
+/* By pid, then by position, so the first of equal pids is the one a
+ * linear search finds. */
+static int cmp_pid_key(const void *a, const void *b)
+{
+	const pid_key *x = a, *y = b;
+
+	if (x->pid != y->pid)
+		return (x->pid > y->pid) - (x->pid < y->pid);
+	return (x->i > y->i) - (x->i < y->i);
+}
+
+int pd_snapshot_index_processes(pd_snapshot *s)
+{
+	pid_key *keys;
+	size_t i, *idx;
+
+	free(s->proc_index);
+	s->proc_index = NULL;
+	if (!s->n_procs)
+		return 0;
+	keys = pd__reallocarray(NULL, s->n_procs, sizeof(*keys));
+	idx = pd__reallocarray(NULL, s->n_procs, sizeof(*idx));
+	if (!keys || !idx) {
+		free(keys);
+		free(idx);
+		return PD_ENOMEM;
+	}
+	for (i = 0; i < s->n_procs; i++) {
+		keys[i].pid = s->procs[i].pid;
+		keys[i].i = i;
+	}
+	qsort(keys, s->n_procs, sizeof(*keys), cmp_pid_key);
+	for (i = 0; i < s->n_procs; i++)
+		idx[i] = keys[i].i;
+	free(keys);
+	s->proc_index = idx;
+	return 0;
+}
+
 const pd_process *pd_snapshot_find_process(const pd_snapshot *s, int pid)
 {
-	size_t i;
+	size_t i, lo = 0, hi = s->n_procs;
 
-	for (i = 0; i < s->n_procs; i++)
-		if (s->procs[i].pid == pid)
-			return &s->procs[i];
-	return NULL;
+	if (!s->proc_index) {
+		for (i = 0; i < s->n_procs; i++)
+			if (s->procs[i].pid == pid)
+				return &s->procs[i];
+		return NULL;
+	}
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->procs[s->proc_index[mid]].pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == s->n_procs || s->procs[s->proc_index[lo]].pid != pid)
+		return NULL;
+	return &s->procs[s->proc_index[lo]];
 }
 
 const pd_bind_result *pd_snapshot_find_bind(const pd_snapshot *s, pd_proto p,
@@ -335,6 +424,7 @@ void pd_snapshot_free(pd_snapshot *s)
 	for (i = 0; i < s->n_procs; i++)
 		process_done(&s->procs[i]);
 	free(s->procs);
+	free(s->proc_index);
 	free(s->dynamic);
 	free(s->reserved);
 	free(s->excluded);

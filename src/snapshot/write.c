@@ -229,8 +229,8 @@ json_t *pd__snapshot_json(const pd_snapshot *s, int *err)
 	}
 	pd__jset(o, "windows", w, err);
 	pd__jset(o, "dynamic", ranges_json(s->dynamic, s->n_dynamic, false, err), err);
-	pd__jset(o, "reserved", ranges_json(s->reserved, s->n_reserved, false, err),
-	         err);
+	pd__jset(o, "reserved", s->reserved_unknown ? json_null() :
+	         ranges_json(s->reserved, s->n_reserved, false, err), err);
 	pd__jset(o, "excluded", ranges_json(s->excluded, s->n_excluded, true, err),
 	         err);
 	a = json_array();

@@ -5,8 +5,9 @@
  * end a process, clock.
  *
  * Every step checks its own result and says what it did.  Files are
- * written to a temporary file in the same directory, flushed and renamed,
- * so a failure never leaves half a file.  Sysctls are read back after the
+ * written to a temporary file in the same directory, flushed, renamed, and
+ * the directory flushed, so a failure never leaves half a file and a crash
+ * right after does not lose the rename.  Sysctls are read back after the
  * write.  A process is ended through a pidfd opened first and checked
  * against the start time and name recorded in the plan, so a PID reused
  * by another process since the snapshot is never signalled.  Run-time
@@ -20,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -145,9 +147,35 @@ static int mkdirs(char *path)
 	return 0;
 }
 
+/* Flushes the directory that holds path (dir is a copy of path that
+ * mkdirs() left intact), so the rename itself is on disk.  The file is in
+ * place by then, so a failure is said in the log, not undone. */
+static void sync_dir(char *dir, pd_buf *log)
+{
+	char *slash = strrchr(dir, '/');
+	int fd, e;
+
+	if (!slash)
+		return;
+	*slash = '\0';
+	fd = open(*dir ? dir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) < 0) {
+		e = errno;
+		/* Some file systems cannot flush a directory (EINVAL): nothing more
+		 * can be done there. */
+		if (e != EINVAL)
+			pd_buf_printf(log, "warning: the folder %s could not be flushed "
+			              "(%s): the new file may not survive a crash\n", dir,
+			              strerror(e));
+	}
+	if (fd >= 0)
+		close(fd);
+	*slash = '/';
+}
+
 /* Writes content to path through a temporary file beside it. */
-static int write_atomic(const char *path, const char *content, char *err,
-                        size_t errsize)
+static int write_atomic(const char *path, const char *content, pd_buf *log,
+                        char *err, size_t errsize)
 {
 	size_t n = strlen(content), plen = strlen(path), off = 0;
 	char *tmp = malloc(plen + 32), *dir = strdup(path);
@@ -195,7 +223,9 @@ static int write_atomic(const char *path, const char *content, char *err,
 		unlink(tmp);
 		r = fail(err, errsize, pd__errno_to_pd(e), "%s: %s", path,
 		         strerror(e));
+		goto out;
 	}
+	sync_dir(dir, log);
 out:
 	if (fd >= 0) {
 		close(fd);
@@ -308,15 +338,78 @@ static int set_sysctl(const pd_step *st, pd_buf *log, char *err,
 
 /* ------------------------------------------------------ reserved ports */
 
+/* An exclusive flock on path (made, with its folders, when missing): two
+ * reserve runs read, merge and write one after the other, never both from
+ * the same old list.  Returns the descriptor to close, or a PD_E*. */
+static int take_lock(const char *path, char *err, size_t errsize)
+{
+	char *dir = strdup(path);
+	int fd, e;
+
+	if (!dir)
+		return fail(err, errsize, PD_ENOMEM, "out of memory");
+	e = mkdirs(dir) < 0 ? errno : 0;
+	free(dir);
+	fd = e ? -1 : open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		e = e ? e : errno;
+		return fail(err, errsize, pd__errno_to_pd(e), "cannot take the lock "
+		            "%s: %s; nothing was changed", path, strerror(e));
+	}
+	while (flock(fd, LOCK_EX) < 0) {
+		if (errno == EINTR)
+			continue;
+		e = errno;
+		close(fd);
+		return fail(err, errsize, pd__errno_to_pd(e), "cannot take the lock "
+		            "%s: %s; nothing was changed", path, strerror(e));
+	}
+	return fd;
+}
+
+/* The file could not be written: the run-time list goes back to what it
+ * was (old), and err says exactly where things stand. */
+static int roll_back(const char *name, const char *old, const char *path,
+                     int code, pd_buf *log, char *err, size_t errsize)
+{
+	char why[256], tmp[256], *now = NULL;
+	int r;
+
+	snprintf(why, sizeof(why), "%s", err);
+	r = sysctl_write(name, old, tmp, sizeof(tmp));
+	if (r == 0)
+		r = sysctl_read(name, &now, tmp, sizeof(tmp));
+	if (r == 0 && strcmp(now, old) != 0)
+		r = fail(tmp, sizeof(tmp), PD_EIO, "it reads \"%.80s\"", now);
+	free(now);
+	if (r == 0) {
+		pd_buf_printf(log, "%s = %s (put back)\n", name, *old ? old : "empty");
+		return fail(err, errsize, code, "%s; %s was put back as it was, so "
+		            "nothing was changed", why, name);
+	}
+	return fail(err, errsize, code, "%s, and %s could not be put back (%s): "
+	            "the new list holds at run time until a reboot, and %s was "
+	            "not written", why, name, tmp, path);
+}
+
+/* Read, merge and write ip_local_reserved_ports, under the lock: the run
+ * time first (read back), then the file, which then holds exactly what
+ * the kernel holds; if the file fails, the run-time list is put back. */
 static int reserve(const pd_step *st, pd_buf *log, char *err, size_t errsize)
 {
 	static const char name[] = "net.ipv4.ip_local_reserved_ports";
 	char *cur = NULL, *want = NULL, *now = NULL, *content = NULL;
 	pd_range *list = NULL;
 	size_t n = 0;
-	int r;
+	int r, lock = -1;
 
-	/* Merged with what is there at this moment, never clobbered. */
+	if (st->lock_path) {
+		lock = take_lock(st->lock_path, err, errsize);
+		if (lock < 0)
+			return lock;
+	}
+	/* Merged with what is there at this moment, never clobbered; an
+	 * unreadable list stops here, before anything is written. */
 	r = sysctl_read(name, &cur, err, errsize);
 	if (r < 0)
 		goto out;
@@ -329,27 +422,35 @@ static int reserve(const pd_step *st, pd_buf *log, char *err, size_t errsize)
 	                     &want);
 	if (r < 0)
 		goto out;
+	if (st->path) {
+		r = pd_reserved_file_content(want, &content);
+		if (r < 0)
+			goto out;
+	}
 	r = sysctl_write(name, want, err, errsize);
 	if (r < 0)
 		goto out;
 	r = sysctl_read(name, &now, err, errsize);
-	if (r < 0)
-		goto out;
-	if (strcmp(now, want) != 0) {
+	if (r == 0 && strcmp(now, want) != 0)
 		r = fail(err, errsize, PD_EIO, "%s reads \"%s\" after writing "
 		         "\"%s\"", name, now, want);
+	if (r < 0) {
+		r = roll_back(name, cur, st->path ? st->path : "the file", r, log,
+		              err, errsize);
 		goto out;
 	}
 	pd_buf_printf(log, "%s = %s (was: %s)\n", name, now, *cur ? cur : "empty");
 	if (st->path) {
-		r = pd_reserved_file_content(now, &content);
-		if (r < 0)
+		r = write_atomic(st->path, content, log, err, errsize);
+		if (r < 0) {
+			r = roll_back(name, cur, st->path, r, log, err, errsize);
 			goto out;
-		r = write_atomic(st->path, content, err, errsize);
-		if (r == 0)
-			pd_buf_printf(log, "wrote %s\n", st->path);
+		}
+		pd_buf_printf(log, "wrote %s\n", st->path);
 	}
 out:
+	if (lock >= 0)
+		close(lock); /* releases the flock */
 	free(cur);
 	free(want);
 	free(now);
@@ -479,7 +580,7 @@ int pd_apply_step(const pd_step *st, const pd_apply_opts *o, pd_buf *log,
 	case PD_STEP_WRITE_FILE:
 		if (!st->path || !st->content)
 			return fail(err, errsize, PD_EINVAL, "nothing to write");
-		r = write_atomic(st->path, st->content, err, errsize);
+		r = write_atomic(st->path, st->content, log, err, errsize);
 		if (r == 0)
 			pd_buf_printf(log, "wrote %s\n", st->path);
 		return r;

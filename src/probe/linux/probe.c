@@ -279,6 +279,14 @@ static int read_sysctls(pd_snapshot *s)
 			if (r < 0)
 				goto out;
 		}
+	} else {
+		/* Unreadable (proc mounted subset=pid, a hardened container) is
+		 * unknown, never "no ports are reserved". */
+		s->reserved_unknown = true;
+		r = note(s, "sysctl_unreadable", "%s",
+		         "net.ipv4.ip_local_reserved_ports could not be read");
+		if (r < 0)
+			goto out;
 	}
 	r = 0;
 out:

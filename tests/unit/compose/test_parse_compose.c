@@ -372,6 +372,63 @@ static void test_billion_laughs(void **state)
 	assert_non_null(strstr(r.err, "nodes visited"));
 }
 
+/* ports: followed by n opening and n closing brackets (open, close). */
+static int parse_nested(size_t n, const char *open, const char *close,
+                        char *err, size_t errsize)
+{
+	static const char head[] = "services:\n  a:\n    image: x\n    ports: ";
+	size_t lo = strlen(open), lc = strlen(close), len, i;
+	char *text = malloc(sizeof(head) + n * (lo + lc) + 2), *w;
+	pd_compose_file f = {"deep.yaml", NULL, 0};
+	pd_compose_input in;
+	pd_compose_project *p = SENTINEL;
+	int rc;
+
+	assert_non_null(text);
+	memcpy(text, head, sizeof(head) - 1);
+	w = text + sizeof(head) - 1;
+	for (i = 0; i < n; i++, w += lo)
+		memcpy(w, open, lo);
+	for (i = 0; i < n; i++, w += lc)
+		memcpy(w, close, lc);
+	*w++ = '\n';
+	len = (size_t)(w - text);
+	f.text = text;
+	f.len = len;
+	memset(&in, 0, sizeof(in));
+	in.files = &f;
+	in.n_files = 1;
+	in.dir_name = "x";
+	rc = pd_compose_parse(&in, err, errsize, &p);
+	if (rc == 0)
+		pd_compose_project_free(p);
+	else
+		assert_ptr_equal(p, SENTINEL);
+	free(text);
+	return rc;
+}
+
+/* Issue 15, point 5: a 2 MB file of nested flow sequences stalled libyaml
+ * (quadratic); nesting past 256 levels is refused, and the refusal reads
+ * only the first levels, so a million of them return at once. */
+static void test_deep_nesting(void **state)
+{
+	char err[256] = "";
+
+	(void)state;
+	assert_int_equal(parse_nested(1000000, "[", "]", err, sizeof(err)),
+	                 PD_ETOOBIG);
+	assert_non_null(strstr(err, "deep.yaml:4:"));
+	assert_non_null(strstr(err, "nested deeper than 256 levels"));
+	assert_int_equal(parse_nested(300000, "{a: ", "}", err, sizeof(err)),
+	                 PD_ETOOBIG);
+	assert_non_null(strstr(err, "nested deeper than 256 levels"));
+	/* Up to the limit, the file is read (and its bad port reported). */
+	assert_int_equal(parse_nested(250, "[", "]", err, sizeof(err)),
+	                 PD_EPARSE);
+	assert_non_null(strstr(err, "a port must be"));
+}
+
 static void test_size_limit(void **state)
 {
 	pd_compose_file f = {"big.yaml", NULL, PD_COMPOSE_MAX_BYTES + 1};
@@ -619,6 +676,7 @@ int main(void)
 		cmocka_unit_test(test_bad_yaml),
 		cmocka_unit_test(test_billion_laughs),
 		cmocka_unit_test(test_size_limit),
+		cmocka_unit_test(test_deep_nesting),
 		cmocka_unit_test(test_short_grammar),
 		cmocka_unit_test(test_env_file),
 		cmocka_unit_test(test_normalize_name),

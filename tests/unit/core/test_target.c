@@ -91,6 +91,13 @@ static void test_endpoints(void **state)
 	assert_false(ep[0].v6only); /* explicit [::] binds dual-stack */
 	assert_int_equal(pd_target_format(&t, 80, buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "tcp [::]:80");
+	/* A v4-mapped address binds only dual-stack (issue 15, point 7). */
+	t = parse_ok("[::ffff:127.0.0.1]:8080");
+	assert_int_equal(pd_target_endpoints(&t, 8080, ep), 1);
+	assert_false(ep[0].v6only);
+	t = parse_ok("[::1]:8080");
+	assert_int_equal(pd_target_endpoints(&t, 8080, ep), 1);
+	assert_true(ep[0].v6only);
 	t = parse_ok("53/udp");
 	assert_int_equal(pd_target_format(&t, 53, buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "udp 53");

@@ -438,6 +438,37 @@ static void test_bad_rows(void **state)
 	pd_netsh_result_done(&r);
 }
 
+/* Issue 15, point 12: rows no netsh prints ("0 0", a dynamic range from
+ * port 0) are bad rows like the others; columns a tool joined with NUL
+ * bytes still read as columns. */
+static void test_impossible_rows_and_nul(void **state)
+{
+	static const char text[] =
+		"netsh int ipv4 show excludedportrange protocol=tcp\n"
+		"Start Port    End Port\n"
+		"----------    --------\n"
+		"         0           0\n"
+		"      5000        5099\n"
+		"     50000\0\0\0\0 50059     *\n"
+		"         0          10\n"
+		"netsh int ipv4 show dynamicport tcp\n"
+		"Start Port      : 0\n"
+		"Number of Ports : 100\n";
+	pd_netsh_result r;
+
+	(void)state;
+	assert_int_equal(pd_netsh_parse(text, sizeof(text) - 1, NULL, &r), 0);
+	assert_int_equal(r.n_excluded, 2);
+	assert_int_equal(r.excluded[0].start, 5000);
+	assert_int_equal(r.excluded[1].start, 50000);
+	assert_int_equal(r.excluded[1].end, 50059);
+	assert_true(r.excluded[1].administered);
+	assert_int_equal(r.n_dynamic, 0);
+	assert_int_equal(r.n_bad_rows, 3);
+	assert_int_equal(r.first_bad_line, 4);
+	pd_netsh_result_done(&r);
+}
+
 /* --------------------------------------------------- portproxy, http */
 
 static void test_portproxy_show_all(void **state)
@@ -704,15 +735,15 @@ static void test_numbers(void **state)
 	                           "0 0\n00080 0080\n65535 65535\n65535 65536\n"
 	                           "-1 5\n+1 5\n1\t\t5\n",
 	                           NULL, &r), 0);
-	assert_int_equal(r.n_excluded, 4);
-	assert_int_equal(r.excluded[0].start, 0);
-	assert_int_equal(r.excluded[1].start, 80);
-	assert_int_equal(r.excluded[1].end, 80);
-	assert_int_equal(r.excluded[2].start, 65535);
-	assert_int_equal(r.excluded[3].start, 1);
-	assert_int_equal(r.excluded[3].end, 5);
-	assert_int_equal(r.n_bad_rows, 1);
-	assert_int_equal(r.first_bad_line, 5);
+	/* "0 0" is a bad row (issue 15), like 65536. */
+	assert_int_equal(r.n_excluded, 3);
+	assert_int_equal(r.excluded[0].start, 80);
+	assert_int_equal(r.excluded[0].end, 80);
+	assert_int_equal(r.excluded[1].start, 65535);
+	assert_int_equal(r.excluded[2].start, 1);
+	assert_int_equal(r.excluded[2].end, 5);
+	assert_int_equal(r.n_bad_rows, 2);
+	assert_int_equal(r.first_bad_line, 2);
 	pd_netsh_result_done(&r);
 
 	/* 1 + 65535 ports ends at 65535; one more does not fit. */
@@ -823,6 +854,7 @@ int main(void)
 		cmocka_unit_test(test_zh_dyn_1024_13977),
 		cmocka_unit_test(test_ja_dyn_udp6),
 		cmocka_unit_test(test_bad_rows),
+		cmocka_unit_test(test_impossible_rows_and_nul),
 		cmocka_unit_test(test_portproxy_show_all),
 		cmocka_unit_test(test_to_snapshot_http_portproxy),
 		cmocka_unit_test(test_http_servicestate),

@@ -249,6 +249,13 @@ static void test_refusals(void **state)
 		{99998, 1, "bash"},     /* its parent */
 		{700, 1, "sshd"},       /* critical */
 		{701, 1, "systemd-networkd"},
+		/* issue 15, point 9: OpenSSH 9.8's per-connection process, and
+		 * names in another case */
+		{702, 1, "sshd-session"},
+		{703, 1, "SSHD"},
+		{704, 1, "networkmanager"},
+		{705, 1, "SystemD-Resolved"},
+		{706, 1, "SvcHost.EXE"},
 	};
 	size_t i;
 
@@ -564,8 +571,18 @@ static void test_advice(void **state)
 	p = plan_for(s, "2024", &no_opts, false);
 	assert_string_equal(ids(p), "find_owner use_other_port");
 	pd_plan_free(p);
+	/* kill says the holder cannot be named, and why (issue 15, point 8),
+	 * never "nothing to end"; it changes nothing. */
+	s->privileged = false;
 	p = plan_for(s, "2024", &no_opts, true);
-	assert_int_equal(p->n_remedies, 0);
+	assert_string_equal(ids(p), "find_owner");
+	assert_false(p->remedies[0].changes_system);
+	assert_non_null(strstr(p->remedies[0].what, "not running as root"));
+	pd_plan_free(p);
+	s->privileged = true;
+	p = plan_for(s, "2024", &no_opts, true);
+	assert_string_equal(ids(p), "find_owner");
+	assert_non_null(strstr(p->remedies[0].what, "kernel"));
 	pd_plan_free(p);
 	pd_snapshot_free(s);
 }
@@ -605,6 +622,38 @@ static void test_plan_reserve(void **state)
 	assert_int_equal(st->n_ranges, 1);
 	assert_string_equal(st->preview, "9000-9004");
 	pd_plan_free(p);
+	pd_snapshot_free(s);
+}
+
+/* An unreadable list is unknown: never judged "already reserved", never
+ * previewed as only the new port, and the remedy refused (issue 15,
+ * point 4). */
+static void test_plan_reserve_unknown(void **state)
+{
+	pd_snapshot *s = fx_linux();
+	pd_range want = {0, 0, 8080, 8080, false};
+	pd_plan_opts o = no_opts;
+	pd_plan *p;
+	char *json = NULL, err[128];
+	pd_snapshot *back = NULL;
+
+	(void)state;
+	s->reserved_unknown = true;
+	o.root = "/tmp/r";
+	assert_int_equal(pd_plan_reserve(s, &want, 1, false, PD_PROTO_TCP, &o, &p),
+	                 0);
+	assert_string_equal(ids(p), "reserve_port");
+	assert_non_null(p->remedies[0].refusal);
+	assert_null(p->remedies[0].steps[0].preview);
+	pd_plan_free(p);
+	/* Written as null, read back as unknown. */
+	assert_int_equal(pd_snapshot_to_json(s, &json), 0);
+	assert_non_null(strstr(json, "\"reserved\": null"));
+	assert_int_equal(pd_snapshot_from_json(json, strlen(json), err,
+	                                       sizeof(err), &back), 0);
+	assert_true(back->reserved_unknown);
+	free(json);
+	pd_snapshot_free(back);
 	pd_snapshot_free(s);
 }
 
@@ -788,6 +837,7 @@ int main(void)
 		cmocka_unit_test(test_windows_http_sys_and_portproxy),
 		cmocka_unit_test(test_advice),
 		cmocka_unit_test(test_plan_reserve),
+		cmocka_unit_test(test_plan_reserve_unknown),
 		cmocka_unit_test(test_plan_reserve_windows),
 		cmocka_unit_test(test_portlist_and_signals),
 		cmocka_unit_test(test_free_candidate),

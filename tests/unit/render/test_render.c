@@ -8,6 +8,8 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "core/buf.h"
+#include "remedy/remedy.h"
 #include "snapfix.h"
 
 static const char hostile_name[] = "ev\x1b[2Jil\x07\n\xe2\x80\xae" "gpj.exe";
@@ -170,6 +172,83 @@ static void test_time_format(void **state)
 	pd_snapshot_free(s);
 }
 
+/* Issue 15, point 6: one socket listing 100,000 pids (and 100,000
+ * processes, in descending pid order so no sorted-input shortcut helps),
+ * plus 1,000 repeats, read from a snapshot and shown by check --json, -v
+ * and the kill planner.  Each step used to compare every pid with every
+ * other (about 10^10 steps here, hours); now it is O(n log n), so this
+ * finishes in a second or so and meson's timeout catches a regression. */
+#define MANY 100000
+#define REPEATS 1000
+
+static char *many_pids_json(void)
+{
+	pd_buf b;
+	int i;
+
+	pd_buf_init(&b, 0);
+	pd_buf_puts(&b, "{\"schema\":\"portdoctor.snapshot.v1\",\"os\":\"linux\","
+	            "\"privileged\":true,\"sockets\":[{\"proto\":\"tcp\","
+	            "\"local_address\":\"0.0.0.0\",\"local_port\":4100,"
+	            "\"state\":\"listen\",\"owner_status\":\"found\",\"pids\":[");
+	for (i = 0; i < MANY + REPEATS; i++)
+		pd_buf_printf(&b, "%s%d", i ? "," : "", 1000000 - i % MANY);
+	pd_buf_puts(&b, "]}],\"processes\":[");
+	for (i = 0; i < MANY; i++)
+		pd_buf_printf(&b, "%s{\"pid\":%d,\"name\":\"w%d\"}", i ? "," : "",
+		              1000000 - i, i);
+	pd_buf_puts(&b, "],\"binds\":[{\"proto\":\"tcp\",\"address\":\"0.0.0.0\","
+	            "\"port\":4100,\"error\":\"EADDRINUSE\"}]}");
+	return pd_buf_steal(&b);
+}
+
+static void test_many_pids(void **state)
+{
+	char *text = many_pids_json(), err[256] = "", *out = NULL;
+	pd_render_opts o = {false, true, false, false};
+	pd_snapshot *s = NULL;
+	pd_report *r;
+	json_t *doc, *owners;
+	json_error_t jerr;
+	pd_plan *pl = NULL;
+	pd_plan_opts po;
+
+	(void)state;
+	assert_non_null(text);
+	assert_int_equal(pd_snapshot_from_json(text, strlen(text), err,
+	                                       sizeof(err), &s), 0);
+	free(text);
+	assert_int_equal(s->sockets[0].n_pids, MANY); /* repeats dropped */
+	assert_int_equal(s->sockets[0].pids[0], 1000000);
+	assert_int_equal(s->sockets[0].pids[MANY - 1], 1000000 - MANY + 1);
+	assert_string_equal(pd_snapshot_find_process(s, 1000000 - 4242)->name,
+	                    "w4242");
+	assert_null(pd_snapshot_find_process(s, 7));
+	r = fx_diagnose(s, "4100");
+	assert_int_equal(pd_render_check_json(r, &out), 0);
+	doc = json_loads(out, 0, &jerr);
+	free(out);
+	assert_non_null(doc);
+	owners = json_object_get(json_array_get(json_object_get(json_array_get(
+	         json_object_get(doc, "results"), 0), "findings"), 0), "owners");
+	assert_int_equal(json_array_size(owners), MANY);
+	assert_int_equal(json_integer_value(json_object_get(
+	                 json_array_get(owners, 0), "pid")), 1000000);
+	assert_string_equal(json_string_value(json_object_get(
+	                    json_array_get(owners, MANY - 1), "name")), "w99999");
+	json_decref(doc);
+	assert_int_equal(pd_render_check_text(r, &o, &out), 0); /* -v: all */
+	assert_non_null(strstr(out, "held by w0 (pid 1000000)"));
+	assert_non_null(strstr(out, " and 99997 more"));
+	free(out);
+	memset(&po, 0, sizeof(po));
+	assert_int_equal(pd_plan_kill(s, &r->results[0], &po, &pl), 0);
+	assert_int_equal(pl->remedies[0].id, PD_R_STOP_PROCESS);
+	pd_plan_free(pl);
+	pd_report_free(r);
+	pd_snapshot_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -177,6 +256,7 @@ int main(void)
 		cmocka_unit_test(test_check_json_hostile),
 		cmocka_unit_test(test_list_and_ranges),
 		cmocka_unit_test(test_time_format),
+		cmocka_unit_test(test_many_pids),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
