@@ -68,6 +68,10 @@ int pd__list_sockets(const pd_snapshot *s, const pd_render_opts *o,
 	for (i = 0; i < s->n_sockets; i++)
 		if (pd__list_wants(&s->sockets[i], o))
 			idx[n++] = i;
+	if (n == 0) {
+		free(idx);
+		idx = NULL;
+	}
 	/* The order is deterministic so that recorded output compares. */
 	if (n > 1) {
 		size_t *tmp = malloc(n * sizeof(*tmp));
