@@ -219,7 +219,7 @@ int cmd_reserve(const cli_opts *o);
 int cmd_kill(const cli_opts *o);
 int cmd_free(const cli_opts *o);
 int cmd_watch(const cli_opts *o);
-int cmd_docker_plugin(const cli_opts *o); /* docker_plugin.c */
+int cmd_docker_plugin(const cli_opts *o); /* docker/plugin.c */
 int cmd_completion(const cli_opts *o);    /* completion.c */
 
 /* Inside WSL (wsl.c): the Windows host seen through interop. */

@@ -2,7 +2,7 @@
  * How portdoctor is reached before a command runs: first contact
  * (first_contact.c: a bare target runs check, a pasted error runs explain,
  * a mistyped command gets one line naming the closest one) and the Docker
- * CLI plugin's entry points (docker_plugin.c, docker_hooks.c).
+ * CLI plugin's entry points (docker/plugin.c, docker/hooks.c).
  */
 #ifndef PD_CLI_FIRST_H
 #define PD_CLI_FIRST_H

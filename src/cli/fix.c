@@ -1,6 +1,7 @@
 /*
- * fix, reserve and kill: plan, show, and with --apply (kill: always) carry
- * out a remedy, then look again.
+ * fix and kill: plan, show, and with --apply (kill: always) carry out a
+ * remedy, then look again.  reserve.c shares the acting half (confirm,
+ * elevation, applying steps) declared in cli_fix.h.
  *
  * Nothing changes without --apply (kill is itself the request).  Before
  * acting: a remedy portdoctor refuses is refused (exit 2), one that needs
@@ -30,20 +31,20 @@
 #define RECHECK_TRIES 15
 #define RECHECK_MS 200
 
-static const char *root_dir(const cli_opts *o)
+const char *cli_root_dir(const cli_opts *o)
 {
 	const char *r = o->root_dir ? o->root_dir : getenv("PORTDOCTOR_ROOT");
 
 	return r && *r ? r : "/";
 }
 
-static bool is_windows(const pd_snapshot *s)
+bool cli_is_windows(const pd_snapshot *s)
 {
 	return s->os && strcmp(s->os, "windows") == 0;
 }
 
 /* Asks on the terminal; false when declined or there is no terminal. */
-static bool confirm(const cli_opts *o, const char *question, int *ret_exit)
+bool cli_confirm(const cli_opts *o, const char *question, int *ret_exit)
 {
 	char line[64];
 
@@ -76,14 +77,14 @@ static bool confirm(const cli_opts *o, const char *question, int *ret_exit)
  * waits for a key (main.c), and its exit status becomes this run's.
  * JSON output would land in that other window, so --json only refuses.
  */
-static int refuse_unprivileged(const cli_opts *o, const pd_snapshot *s,
-                               const pd_remedy *r, const char *command,
-                               bool *ret_relaunched)
+int cli_refuse_unprivileged(const cli_opts *o, const pd_snapshot *s,
+                            const pd_remedy *r, const char *command,
+                            bool *ret_relaunched)
 {
 	char q[256];
 	int ex, code = 0;
 
-	if (!is_windows(s)) {
+	if (!cli_is_windows(s)) {
 		cli_error(_("%s needs root: nothing was changed; run `sudo "
 		            "portdoctor %s`"), pd_remedy_name(r->id), command);
 		return EXIT_USAGE;
@@ -94,7 +95,7 @@ static int refuse_unprivileged(const cli_opts *o, const pd_snapshot *s,
 		                         "portdoctor again as administrator "
 		                         "(Windows asks you to allow it)?"),
 		         pd_remedy_name(r->id));
-		if (!confirm(o, q, &ex))
+		if (!cli_confirm(o, q, &ex))
 			return ex;
 		switch (cli_run_elevated(NULL, &code)) {
 		case 0:
@@ -239,8 +240,8 @@ static void note_restore(const cli_opts *o, const pd_step *st, int rc,
  * failure only the "always" steps still run, each only when the step it
  * undoes changed something (pd_apply_step returned 0, not 1 for "nothing
  * to do"). */
-static int apply_remedy(const cli_opts *o, const pd_remedy *r, pd_buf *log,
-                        pd_outcome *oc)
+int cli_apply_remedy(const cli_opts *o, const pd_remedy *r, pd_buf *log,
+                     pd_outcome *oc)
 {
 	bool changed[64] = {false};
 	pd_apply_opts ao;
@@ -374,7 +375,7 @@ static void fixrun_done(fixrun *f)
 static uint16_t other_port(const cli_opts *o, const pd_snapshot *s,
                            const pd_result *res)
 {
-	uint16_t port = 0, hi = is_windows(s) ? 49151 : 65535;
+	uint16_t port = 0, hi = cli_is_windows(s) ? 49151 : 65535;
 	size_t n = 0, ns = 0;
 	char err[256];
 
@@ -393,7 +394,7 @@ static int build_plans(const cli_opts *o, fixrun *f, bool kill)
 	int sig = 0;
 
 	memset(&popts, 0, sizeof(popts));
-	popts.root = root_dir(o);
+	popts.root = cli_root_dir(o);
 	popts.binary = o->binary;
 	popts.no_reserve = o->no_reserve;
 	if (o->signal_name && pd_signal_parse(o->signal_name, &sig) < 0) {
@@ -476,7 +477,7 @@ static int choose(const cli_opts *o, fixrun *f, const char *command,
 				return EXIT_USAGE;
 			}
 			if (r->needs_root && !f->s->privileged)
-				return refuse_unprivileged(o, f->s, r, command,
+				return cli_refuse_unprivileged(o, f->s, r, command,
 				                           &f->relaunched);
 			if (!r->with_next)
 				break;
@@ -519,7 +520,7 @@ static int apply_all(const cli_opts *o, fixrun *f, const char *kind)
 			    rm->id == PD_R_STOP_CONTAINER ||
 			    rm->id == PD_R_RESOLVED_STUB_OFF)
 				tries = RECHECK_TRIES;
-			r = apply_remedy(o, rm, &f->logs[i], &f->out[i]);
+			r = cli_apply_remedy(o, rm, &f->logs[i], &f->out[i]);
 			if (r < 0) {
 				f->out[i].err = r;
 				ex = EXIT_APPLY;
@@ -660,8 +661,8 @@ static int run_fix(const cli_opts *o, bool kill)
 			put_victims(f.s, f.plans[i]);
 	}
 	if (on_windows) {
-		ex = confirm(o, _("Run the Windows commands above on the Windows "
-		                  "host, as administrator?"), &ex) ?
+		ex = cli_confirm(o, _("Run the Windows commands above on the Windows "
+		                      "host, as administrator?"), &ex) ?
 		     cli_wsl_apply(o, &w, &f.p) : ex;
 		goto out;
 	}
@@ -682,8 +683,8 @@ static int run_fix(const cli_opts *o, bool kill)
 		}
 		goto out;
 	}
-	if (!confirm(o, kill ? _("End what holds the port, as shown above?") :
-	             _("Apply the remedy shown above?"), &ex))
+	if (!cli_confirm(o, kill ? _("End what holds the port, as shown above?") :
+	                 _("Apply the remedy shown above?"), &ex))
 		goto out;
 	ex = apply_all(o, &f, kind);
 out:
@@ -700,180 +701,4 @@ int cmd_fix(const cli_opts *o)
 int cmd_kill(const cli_opts *o)
 {
 	return run_fix(o, true);
-}
-
-/* ------------------------------------------------------------ reserve */
-
-static int parse_port(const char *s, const char **end, unsigned *ret)
-{
-	unsigned v = 0;
-	const char *p = s;
-
-	while (*p >= '0' && *p <= '9' && p - s < 6)
-		v = v * 10 + (unsigned)(*p++ - '0');
-	if (p == s || v < 1 || v > 65535)
-		return -1;
-	*end = p;
-	*ret = v;
-	return 0;
-}
-
-static int parse_ranges(const cli_opts *o, pd_range *out)
-{
-	size_t i;
-
-	for (i = 0; i < o->n_args; i++) {
-		const char *e;
-		unsigned lo, hi;
-
-		if (parse_port(o->args[i], &e, &lo) < 0)
-			goto bad;
-		hi = lo;
-		if (*e == '-' && parse_port(e + 1, &e, &hi) < 0)
-			goto bad;
-		if (*e || hi < lo)
-			goto bad;
-		memset(&out[i], 0, sizeof(out[i]));
-		out[i].start = (uint16_t)lo;
-		out[i].end = (uint16_t)hi;
-		continue;
-bad:
-		cli_error(_("bad port or range '%s': expected PORT or LO-HI"),
-		          o->args[i]);
-		return EXIT_USAGE;
-	}
-	return EXIT_OK;
-}
-
-int cmd_reserve(const cli_opts *o)
-{
-	pd_render_opts ro = {cli_color(o), o->verbose, false, false};
-	pd_probe_opts po;
-	pd_plan_opts popts;
-	pd_snapshot *s = NULL, *s2 = NULL;
-	pd_plan *pl = NULL;
-	pd_range *rs = NULL;
-	pd_outcome out;
-	pd_buf log;
-	char *text = NULL;
-	int ex, r;
-	size_t i;
-
-	pd_buf_init(&log, 0);
-	memset(&out, 0, sizeof(out));
-	if (!o->n_args) {
-		cli_error(_("reserve needs at least one PORT or LO-HI"));
-		return EXIT_USAGE;
-	}
-	if (o->apply && o->snapshot_path) {
-		cli_error(_("--snapshot is a recorded machine: nothing can be "
-		            "changed on it (drop --apply)"));
-		return EXIT_USAGE;
-	}
-	rs = calloc(o->n_args, sizeof(*rs));
-	if (!rs) {
-		cli_error(_("out of memory"));
-		return EXIT_PROBE;
-	}
-	ex = parse_ranges(o, rs);
-	if (ex)
-		goto out;
-	memset(&po, 0, sizeof(po));
-	/* The sockets on those ports, with their owners: a Windows excluded
-	 * range cannot be added over a port in use (the plan refuses it). */
-	po.ports = rs;
-	po.n_ports = o->n_args;
-	po.owners = 1;
-	ex = acquire(o, &po, &s);
-	if (ex)
-		goto out;
-	memset(&popts, 0, sizeof(popts));
-	popts.root = root_dir(o);
-	r = pd_plan_reserve(s, rs, o->n_args, o->remove,
-	                    o->udp ? PD_PROTO_UDP : PD_PROTO_TCP, &popts, &pl);
-	if (r < 0) {
-		cli_error(_("cannot plan: %s"), pd_strerror(r));
-		ex = EXIT_PROBE;
-		goto out;
-	}
-	if (!pl->n_remedies) {
-		if (o->json) {
-			r = pd_render_plans_json("reserve", (const pd_plan **)&pl, 1,
-			                         NULL, &text);
-			ex = emit(r, text);
-		} else {
-			cli_printf(o->remove ? _("not reserved: nothing to do\n") :
-			           _("already reserved: nothing to do\n"));
-		}
-		goto out;
-	}
-	if (!o->apply || !o->json) {
-		r = o->json ? pd_render_plans_json("reserve", (const pd_plan **)&pl,
-		                                   1, NULL, &text) :
-		    pd_render_plans_text((const pd_plan **)&pl, 1, s, &ro, &text);
-		ex = emit(r, text);
-		if (ex || !o->apply)
-			goto out;
-	}
-	if (pl->remedies[0].refusal) {
-		/* A port in use, or a list that cannot be read, is never
-		 * reserved (the plan says why). */
-		cli_error(_("refused: %s"), pl->remedies[0].refusal);
-		ex = EXIT_USAGE;
-		goto out;
-	}
-	if (pl->remedies[0].needs_root && !s->privileged) {
-		bool relaunched = false;
-
-		ex = refuse_unprivileged(o, s, &pl->remedies[0], "reserve",
-		                         &relaunched);
-		goto out;
-	}
-	if (!confirm(o, o->remove ? _("Release these ports?") :
-	             _("Reserve these ports?"), &ex))
-		goto out;
-	out.attempted = true;
-	out.remedy = pd_remedy_name(pl->remedies[0].id);
-	r = apply_remedy(o, &pl->remedies[0], &log, &out);
-	out.err = r < 0 ? r : 0;
-	out.log = log.data;
-	ex = r < 0 ? EXIT_APPLY : EXIT_OK;
-	if (acquire(o, &po, &s2) == EXIT_OK) {
-		pd_buf now;
-
-		pd_buf_init(&now, 0);
-		pd_buf_puts(&now, "");
-		if (is_windows(s2)) {
-			for (i = 0; i < s2->n_excluded; i++)
-				if (s2->excluded[i].administered)
-					pd_buf_printf(&now, "%s%u-%u", now.len ? "," : "",
-					              s2->excluded[i].start,
-					              s2->excluded[i].end);
-		} else {
-			char *list = NULL;
-
-			if (pd_portlist_edit(s2->reserved, s2->n_reserved, NULL, 0, false,
-			                     &list) == 0)
-				pd_buf_puts(&now, list);
-			free(list);
-		}
-		if (!o->json && now.data)
-			cli_printf(_("reserved now: %s\n"), *now.data ? now.data :
-			           _("none"));
-		pd_buf_done(&now);
-	}
-	if (o->json) {
-		r = pd_render_plans_json("reserve", (const pd_plan **)&pl, 1, &out,
-		                         &text);
-		r = emit(r, text);
-		if (ex == EXIT_OK)
-			ex = r;
-	}
-out:
-	pd_buf_done(&log);
-	pd_plan_free(pl);
-	pd_snapshot_free(s);
-	pd_snapshot_free(s2);
-	free(rs);
-	return ex;
 }

@@ -1,5 +1,5 @@
 /*
- * The Docker CLI plugin's files (docker_plugin.c, docker_config.c).
+ * The Docker CLI plugin's files (plugin.c, config.c).
  */
 #ifndef PD_CLI_DOCKER_H
 #define PD_CLI_DOCKER_H

@@ -26,8 +26,8 @@
 
 #include <jansson.h>
 
-#include "cli.h"
-#include "cli_first.h"
+#include "cli/cli.h"
+#include "cli/cli_first.h"
 #include "explain/errmsg.h"
 #include "explain/explain.h"
 #include "remedy/remedy.h"

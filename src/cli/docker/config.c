@@ -34,8 +34,8 @@
 
 #include <jansson.h>
 
-#include "cli.h"
-#include "cli_docker.h"
+#include "cli/cli.h"
+#include "cli/docker/plugin.h"
 #include "core/i18n.h"
 #include "core/json_util.h"
 

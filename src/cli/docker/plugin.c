@@ -7,8 +7,12 @@
  * a JSON object (SchemaVersion "0.1.0", Vendor, Version,
  * ShortDescription, URL: docker/cli cli-plugins/metadata/metadata.go) and
  * runs `docker-NAME NAME ARGS` for `docker NAME ARGS`.  The hooks
- * protocol is in docker_hooks.c, the config.json edit in
- * docker_config.c.
+ * protocol is in hooks.c, the config.json edit in config.c.
+ *
+ * This folder (src/cli/docker/) is the plugin: it includes the CLI's
+ * headers (cli/cli.h, cli/cli_first.h) and the pipeline's public ones;
+ * only cli/options.c (the command table) and cli/main.c (the plugin's
+ * entry) call into it.
  *
  * `portdoctor docker-plugin install|remove [--hooks] [--apply]` puts the
  * link in place or takes it away; like every change it prints the plan
@@ -27,9 +31,9 @@
 #include <unistd.h>
 #endif
 
-#include "cli.h"
-#include "cli_docker.h"
-#include "cli_first.h"
+#include "cli/cli.h"
+#include "cli/cli_first.h"
+#include "cli/docker/plugin.h"
 #include "core/i18n.h"
 
 #define PLUGIN_NAME "portdoctor"
