@@ -646,7 +646,12 @@ static int run_fix(const cli_opts *o, bool kill)
 		                                   f.n_plans, NULL, &text) :
 		    pd_render_plans_text((const pd_plan **)f.plans, f.n_plans, f.s,
 		                         &ro, &text);
-		ex = emit(r, text);
+		/* Inside WSL the plan is filed under the machine it is for. */
+		if (o->json && w.active)
+			ex = on_windows ? cli_wsl_emit(o, &w, r, NULL, r, text) :
+			     cli_wsl_emit(o, &w, r, text, r, NULL);
+		else
+			ex = emit(r, text);
 		if (ex == EXIT_OK && any_unavailable)
 			ex = EXIT_UNAVAILABLE;
 		goto out;

@@ -275,15 +275,44 @@ json_t *cli_wsl_json(const cli_wsl *c, int *err)
 	return o;
 }
 
-/* Adds the machine's document (rendered JSON text) under key. */
+/* Adds the machine's document (JSON text) under key: null when there is
+ * none, or when what the Windows side printed is not JSON. */
 static void put_doc(json_t *machines, const char *key, const char *text,
                     int *err)
 {
-	json_t *d = text ? json_loads(text, 0, NULL) : json_null();
+	json_t *d = text ? json_loads(text, 0, NULL) : NULL;
 
-	if (!d)
-		*err = PD_ENOMEM;
-	pd__jset(machines, key, d, err);
+	pd__jset(machines, key, d ? d : json_null(), err);
+}
+
+/* {"wsl": {what WSL is, how Windows was reached[, how applying it
+ * ended]}, "machines": {"wsl": HERE, "windows_host": WIN}}: the one shape
+ * of every --json document inside WSL.  win_status < 0: nothing was
+ * applied on Windows. */
+static int joined_json(const cli_wsl *c, const char *here, const char *win,
+                       int win_status, bool available_after, char **ret)
+{
+	json_t *root = json_object(), *m = json_object(), *wj;
+	int err = root && m ? 0 : PD_ENOMEM;
+
+	if (err) {
+		json_decref(root);
+		json_decref(m);
+		return err;
+	}
+	wj = cli_wsl_json(c, &err);
+	if (wj && win_status >= 0) {
+		pd__jset(wj, "windows_exit_status", json_integer(win_status), &err);
+		pd__jset(wj, "available_after", json_boolean(available_after),
+		         &err);
+	}
+	pd__jset(root, "wsl", wj, &err);
+	put_doc(m, "wsl", here, &err);
+	put_doc(m, "windows_host", win, &err);
+	pd__jset(root, "machines", m, &err);
+	err = err ? err : pd__jdump(root, true, ret);
+	json_decref(root);
+	return err;
 }
 
 int cli_wsl_emit(const cli_opts *o, const cli_wsl *c, int r_here,
@@ -293,19 +322,7 @@ int cli_wsl_emit(const cli_opts *o, const cli_wsl *c, int r_here,
 	int r = r_here < 0 ? r_here : r_win < 0 ? r_win : 0;
 
 	if (r == 0 && o->json) {
-		json_t *root = json_object(), *m = json_object();
-		int err = root && m ? 0 : PD_ENOMEM;
-
-		if (root) {
-			pd__jset(root, "wsl", cli_wsl_json(c, &err), &err);
-			put_doc(m, "wsl", here, &err);
-			put_doc(m, "windows_host", win, &err);
-			pd__jset(root, "machines", m, &err);
-			m = NULL;
-		}
-		json_decref(m);
-		r = err ? err : pd__jdump(root, true, &text);
-		json_decref(root);
+		r = joined_json(c, here, win, -1, false, &text);
 	} else if (r == 0) {
 		pd_buf b;
 
@@ -387,7 +404,7 @@ int cli_wsl_apply(const cli_opts *o, cli_wsl *w, const plan *p)
 		            "with \"Run as administrator\""));
 		return EXIT_USAGE;
 	}
-	argv = calloc(o->n_args + 6, sizeof(*argv));
+	argv = calloc(o->n_args + 7, sizeof(*argv));
 	if (!argv) {
 		cli_error(_("out of memory"));
 		return EXIT_PROBE;
@@ -398,10 +415,12 @@ int cli_wsl_apply(const cli_opts *o, cli_wsl *w, const plan *p)
 		argv[k++] = o->args[i];
 	argv[k++] = (char *)"--apply";
 	argv[k++] = (char *)"--yes";
-	if (!o->json)
-		cli_printf(_("Running portdoctor.exe fix --apply on the Windows host; "
-		         "approve the administrator (UAC) prompt on the Windows "
-		         "desktop.\n"));
+	if (o->json)
+		argv[k++] = (char *)"--json";
+	else
+		cli_printf(_("Running portdoctor.exe fix --apply on the Windows "
+		             "host; approve the administrator (UAC) prompt on the "
+		             "Windows desktop.\n"));
 	fflush(stdout);
 	/* The person may take a while to answer the UAC prompt. */
 	r = pd_probe_run(argv, 600000, 4u * 1024u * 1024u, &out, &len, &status,
@@ -412,9 +431,11 @@ int cli_wsl_apply(const cli_opts *o, cli_wsl *w, const plan *p)
 		free(out);
 		return EXIT_PROBE;
 	}
-	if (!o->json)
+	if (!o->json) {
 		cli_write_stdout(out);
-	free(out);
+		free(out);
+		out = NULL;
+	}
 	/* Look again at both sides. */
 	cli_wsl_begin(o, o->args, o->n_args, &after);
 	if (after.win &&
@@ -424,13 +445,19 @@ int cli_wsl_apply(const cli_opts *o, cli_wsl *w, const plan *p)
 	} else {
 		all = false;
 	}
-	if (!o->json)
+	if (!o->json) {
 		cli_printf(all ? _("After: available on the Windows host.\n") :
-		       _("After: still NOT AVAILABLE on the Windows host (or it "
-		         "could not be asked); `portdoctor check` shows why.\n"));
-	else
-		cli_printf("{\"wsl\": {\"windows_exit_status\": %d, "
-		       "\"available_after\": %s}}\n", status, all ? "true" : "false");
+		           _("After: still NOT AVAILABLE on the Windows host (or it "
+		             "could not be asked); `portdoctor check` shows why.\n"));
+	} else {
+		/* The Windows side's own --json outcome, under its machine. */
+		char *text = NULL;
+
+		r = joined_json(&after, NULL, out, status, all, &text);
+		if (emit(r, text) != EXIT_OK)
+			status = 3;
+	}
+	free(out);
 	pd_report_free(rep);
 	cli_wsl_done(&after);
 	return all && status == 0 ? EXIT_OK : status == 3 ? EXIT_PROBE :
