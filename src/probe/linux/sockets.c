@@ -506,7 +506,7 @@ out:
 	return r;
 }
 
-static void rollback(pd_snapshot *s, size_t n)
+void pd__linux_sockets_rollback(pd_snapshot *s, size_t n)
 {
 	while (s->n_sockets > n) {
 		s->n_sockets--;
@@ -618,10 +618,90 @@ int pd__linux_sockets_netlink(pd_snapshot *s, const pd_probe_opts *opts,
 	r = family == PD_FAMILY_ANY ? pd__linux_split_families(s, start) : 0;
 out:
 	if (r < 0)
-		rollback(s, start);
+		pd__linux_sockets_rollback(s, start);
 	free(buf);
 	if (fd >= 0)
 		close(fd);
+	return r;
+}
+
+/* The one TCP listener the kernel finds for ep (a specific address), by
+ * an exact request (SOCK_DIAG_BY_FAMILY without NLM_F_DUMP): the kernel
+ * looks the socket up in its listening hash by address and port, as for
+ * an incoming SYN (net/ipv4/tcp_diag.c, tcp_diag_find_one_icsk: inet_lookup
+ * or inet6_lookup of id.idiag_src:idiag_sport from idiag_dst:idiag_dport,
+ * here 0:0, which no connection matches), in O(1) however many listeners
+ * the machine has, where a dump walks every one of them.  It answers one
+ * socket at most: the best match (the address's own bucket before the
+ * wildcard's; one member of a SO_REUSEPORT group; none bound to a device,
+ * idiag_if being 0), so the caller proves that no other could overlap ep
+ * (exact.c).  1 when a listener was added to s, 0 when the kernel
+ * knows none (ENOENT), PD_E* when the request failed (nothing added). */
+int pd__linux_sockets_lookup(pd_snapshot *s, const pd_probe_opts *opts,
+                             const pd_endpoint *ep)
+{
+	struct sockaddr_nl kernel = {.nl_family = AF_NETLINK}, from;
+	socklen_t fromlen = sizeof(from);
+	struct timeval tv = {.tv_sec = RECV_TIMEOUT_SEC};
+	struct {
+		struct nlmsghdr nlh;
+		struct inet_diag_req_v2 req;
+	} msg;
+	dump_req rq = {ep->addr.family, PD_PROTO_TCP, MODE_PORTS, false,
+	               LISTEN_STATES};
+	ifname_cache ifc = {0, ""};
+	size_t start = s->n_sockets;
+	unsigned char *buf;
+	bool done = false;
+	ssize_t n;
+	int fd, r, kerr = 0;
+
+	memset(&msg, 0, sizeof(msg));
+	msg.nlh.nlmsg_len = sizeof(msg);
+	msg.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	msg.nlh.nlmsg_flags = NLM_F_REQUEST;
+	msg.nlh.nlmsg_seq = 1;
+	msg.req.sdiag_family = ep->addr.family == PD_FAMILY_V6 ? AF_INET6 : AF_INET;
+	msg.req.sdiag_protocol = IPPROTO_TCP;
+	msg.req.idiag_states = LISTEN_STATES;
+	msg.req.id.idiag_sport = htons(ep->port);
+	memcpy(msg.req.id.idiag_src, ep->addr.bytes,
+	       ep->addr.family == PD_FAMILY_V6 ? 16 : 4);
+	msg.req.id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
+	msg.req.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+	buf = malloc(RECV_SIZE);
+	if (!buf)
+		return PD_ENOMEM;
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	if (fd < 0) {
+		free(buf);
+		return pd__errno_to_pd(errno);
+	}
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	do
+		n = sendto(fd, &msg, sizeof(msg), 0, (struct sockaddr *)&kernel,
+		           sizeof(kernel));
+	while (n < 0 && errno == EINTR);
+	r = n == (ssize_t)sizeof(msg) ? 0 : PD_EIO;
+	/* One datagram, from the kernel (port 0): the socket, or an error
+	 * (ENOENT: none). */
+	while (r == 0 && (n = recvfrom(fd, buf, RECV_SIZE, MSG_TRUNC,
+	                               (struct sockaddr *)&from, &fromlen)) < 0 &&
+	       errno == EINTR)
+		;
+	if (r == 0 && (n <= 0 || n > (ssize_t)RECV_SIZE || from.nl_pid != 0))
+		r = PD_EIO;
+	if (r == 0)
+		r = parse_datagram(s, opts, &rq, 1, buf, (size_t)n, &done, &ifc,
+		                   &kerr);
+	if (r == PD_EIO && kerr == ENOENT)
+		r = 0;
+	else if (r == 0)
+		r = s->n_sockets > start;
+	if (r < 0)
+		pd__linux_sockets_rollback(s, start);
+	close(fd);
+	free(buf);
 	return r;
 }
 
@@ -687,7 +767,7 @@ int pd__linux_sockets_proc(pd_snapshot *s, const pd_probe_opts *opts,
 	r = 0;
 out:
 	if (r < 0)
-		rollback(s, start);
+		pd__linux_sockets_rollback(s, start);
 	free(text);
 	return r;
 }
