@@ -57,7 +57,8 @@
 typedef enum dump_mode {
 	MODE_PORTS,  /* ports of interest, any state */
 	MODE_LISTEN, /* TCP LISTEN / bound-inactive not on those ports */
-	MODE_ALL     /* everything (UDP with 'listeners') */
+	MODE_ALL,    /* everything (UDP with 'listeners') */
+	MODE_ONE     /* an exact request's answer, either family */
 } dump_mode;
 
 typedef struct dump_req {
@@ -134,6 +135,7 @@ static bool keep_socket(const pd_probe_opts *opts, const dump_req *rq,
 		return false;
 	switch (rq->mode) {
 	case MODE_PORTS:
+	case MODE_ONE:
 		return poi;
 	case MODE_LISTEN:
 		return !poi && (kstate == PD_LINUX_TCP_LISTEN ||
@@ -430,7 +432,8 @@ static int parse_datagram(pd_snapshot *s, const pd_probe_opts *opts,
 				return PD_EIO;
 			}
 			/* The kernel answers with the request's type. */
-			if (h->nlmsg_type == (rq->family == PD_FAMILY_ANY
+			if (h->nlmsg_type == (rq->family == PD_FAMILY_ANY &&
+			                              rq->mode != MODE_ONE
 			                          ? TCPDIAG_GETSOCK
 			                          : SOCK_DIAG_BY_FAMILY)) {
 				r = add_diag_msg(s, opts, rq, pl, plen, ifc);
@@ -647,7 +650,8 @@ int pd__linux_sockets_lookup(pd_snapshot *s, const pd_probe_opts *opts,
 		struct nlmsghdr nlh;
 		struct inet_diag_req_v2 req;
 	} msg;
-	dump_req rq = {ep->addr.family, PD_PROTO_TCP, MODE_PORTS, false,
+	/* An IPv4 lookup finds a dual-stack [::] listener too. */
+	dump_req rq = {PD_FAMILY_ANY, PD_PROTO_TCP, MODE_ONE, false,
 	               LISTEN_STATES};
 	ifname_cache ifc = {0, ""};
 	size_t start = s->n_sockets;
