@@ -640,30 +640,20 @@ out:
  * idiag_if being 0), so the caller proves that no other could overlap ep
  * (exact.c).  1 when a listener was added to s, 0 when the kernel
  * knows none (ENOENT), PD_E* when the request failed (nothing added). */
-int pd__linux_sockets_lookup(pd_snapshot *s, const pd_probe_opts *opts,
-                             const pd_endpoint *ep)
+/* Sends the exact request for ep's TCP listener; 0 or PD_EIO. */
+static int send_lookup(int fd, const pd_endpoint *ep)
 {
-	struct sockaddr_nl kernel = {.nl_family = AF_NETLINK}, from;
-	socklen_t fromlen = sizeof(from);
-	struct timeval tv = {.tv_sec = RECV_TIMEOUT_SEC};
+	struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
 	struct {
 		struct nlmsghdr nlh;
 		struct inet_diag_req_v2 req;
 	} msg;
-	/* An IPv4 lookup finds a dual-stack [::] listener too. */
-	dump_req rq = {PD_FAMILY_ANY, PD_PROTO_TCP, MODE_ONE, false,
-	               LISTEN_STATES};
-	ifname_cache ifc = {0, ""};
-	size_t start = s->n_sockets;
-	unsigned char *buf;
-	bool done = false;
 	ssize_t n;
-	int fd, r, kerr = 0;
 
 	memset(&msg, 0, sizeof(msg));
 	msg.nlh.nlmsg_len = sizeof(msg);
 	msg.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-	msg.nlh.nlmsg_flags = NLM_F_REQUEST;
+	msg.nlh.nlmsg_flags = NLM_F_REQUEST; /* no NLM_F_DUMP: one socket */
 	msg.nlh.nlmsg_seq = 1;
 	msg.req.sdiag_family = ep->addr.family == PD_FAMILY_V6 ? AF_INET6 : AF_INET;
 	msg.req.sdiag_protocol = IPPROTO_TCP;
@@ -673,30 +663,47 @@ int pd__linux_sockets_lookup(pd_snapshot *s, const pd_probe_opts *opts,
 	       ep->addr.family == PD_FAMILY_V6 ? 16 : 4);
 	msg.req.id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
 	msg.req.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
-	buf = malloc(RECV_SIZE);
-	if (!buf)
-		return PD_ENOMEM;
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-	if (fd < 0) {
-		free(buf);
-		return pd__errno_to_pd(errno);
-	}
-	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	do
 		n = sendto(fd, &msg, sizeof(msg), 0, (struct sockaddr *)&kernel,
 		           sizeof(kernel));
 	while (n < 0 && errno == EINTR);
-	r = n == (ssize_t)sizeof(msg) ? 0 : PD_EIO;
+	return n == (ssize_t)sizeof(msg) ? 0 : PD_EIO;
+}
+
+int pd__linux_sockets_lookup(pd_snapshot *s, const pd_probe_opts *opts,
+                             const pd_endpoint *ep)
+{
+	struct sockaddr_nl from;
+	socklen_t fromlen = sizeof(from);
+	struct timeval tv = {.tv_sec = RECV_TIMEOUT_SEC};
+	/* An IPv4 lookup finds a dual-stack [::] listener too. */
+	dump_req rq = {PD_FAMILY_ANY, PD_PROTO_TCP, MODE_ONE, false,
+	               LISTEN_STATES};
+	ifname_cache ifc = {0, ""};
+	size_t start = s->n_sockets;
+	union {
+		unsigned char b[4096]; /* one socket and its attributes */
+		struct nlmsghdr align;
+	} u;
+	bool done = false;
+	ssize_t n = 0;
+	int fd, r, kerr = 0;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	if (fd < 0)
+		return pd__errno_to_pd(errno);
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	r = send_lookup(fd, ep);
 	/* One datagram, from the kernel (port 0): the socket, or an error
-	 * (ENOENT: none). */
-	while (r == 0 && (n = recvfrom(fd, buf, RECV_SIZE, MSG_TRUNC,
+	 * (ENOENT: none); MSG_TRUNC tells its whole length. */
+	while (r == 0 && (n = recvfrom(fd, u.b, sizeof(u.b), MSG_TRUNC,
 	                               (struct sockaddr *)&from, &fromlen)) < 0 &&
 	       errno == EINTR)
 		;
-	if (r == 0 && (n <= 0 || n > (ssize_t)RECV_SIZE || from.nl_pid != 0))
+	if (r == 0 && (n <= 0 || n > (ssize_t)sizeof(u.b) || from.nl_pid != 0))
 		r = PD_EIO;
 	if (r == 0)
-		r = parse_datagram(s, opts, &rq, 1, buf, (size_t)n, &done, &ifc,
+		r = parse_datagram(s, opts, &rq, 1, u.b, (size_t)n, &done, &ifc,
 		                   &kerr);
 	if (r == PD_EIO && kerr == ENOENT)
 		r = 0;
@@ -705,7 +712,6 @@ int pd__linux_sockets_lookup(pd_snapshot *s, const pd_probe_opts *opts,
 	if (r < 0)
 		pd__linux_sockets_rollback(s, start);
 	close(fd);
-	free(buf);
 	return r;
 }
 
