@@ -24,7 +24,8 @@
  *     network namespace, whose sockets were dumped, are surveyed and
  *     searched before the others; if that finds every wanted socket,
  *     processes of other namespaces (containers, sandboxes) are not
- *     looked at.
+ *     looked at.  Step 0c comes first, testing the namespace of only the
+ *     processes it meets; the others are tested when it fails.
  * 0c. Bisection (search.c): over the processes of step 0b (or all, when
  *     nothing narrowed them), in pid order, a few surveyed and searched
  *     where servers started in order would hold the socket; when that
