@@ -36,51 +36,79 @@
 
 static void port_index_done(pd_port_index *x)
 {
-	free(x->sock);
-	free(x->sock_at);
-	free(x->bind);
-	free(x->bind_at);
+	free(x->sock.order);
+	free(x->sock.port);
+	free(x->bind.order);
+	free(x->bind.port);
 }
 
-/* order[] gets 0..n-1 sorted by key(i); at[] (65537 entries) the starts. */
-static int bucket(size_t n, const void *base, size_t stride, size_t key_off,
-                  size_t **ret_order, size_t **ret_at)
+static int cmp_port_item(const void *a, const void *b)
 {
-	size_t *order = malloc((n ? n : 1) * sizeof(*order));
-	size_t *at = calloc(65537 + 1, sizeof(*at));
+	const uint64_t *x = a, *y = b;
+
+	return *x < *y ? -1 : *x > *y;
+}
+
+/* The n items at base (stride bytes apart, the port at key_off) ordered
+ * by (port, index) into *r.  Sorted as one 64-bit key per item, port
+ * above index, so equal ports keep the snapshot's order. */
+static int port_run_build(size_t n, const void *base, size_t stride,
+                          size_t key_off, pd_port_run *r)
+{
+	uint64_t *keys = malloc((n ? n : 1) * sizeof(*keys));
 	size_t i;
 
-	if (!order || !at) {
-		free(order);
-		free(at);
+	r->n = n;
+	r->order = malloc((n ? n : 1) * sizeof(*r->order));
+	r->port = malloc((n ? n : 1) * sizeof(*r->port));
+	if (!keys || !r->order || !r->port) {
+		free(keys);
 		return PD_ENOMEM;
 	}
 	for (i = 0; i < n; i++) {
 		uint16_t port;
 
 		memcpy(&port, (const char *)base + i * stride + key_off, sizeof(port));
-		at[(size_t)port + 2]++;
+		keys[i] = (uint64_t)port << 48 | (uint64_t)i;
 	}
-	for (i = 2; i < 65537 + 1; i++)
-		at[i] += at[i - 1];
+	qsort(keys, n, sizeof(*keys), cmp_port_item);
 	for (i = 0; i < n; i++) {
-		uint16_t port;
-
-		memcpy(&port, (const char *)base + i * stride + key_off, sizeof(port));
-		order[at[(size_t)port + 1]++] = i;
+		r->port[i] = (uint16_t)(keys[i] >> 48);
+		r->order[i] = (size_t)(keys[i] & ((UINT64_C(1) << 48) - 1));
 	}
-	*ret_order = order;
-	*ret_at = at;
+	free(keys);
 	return 0;
+}
+
+/* The first k in [0, r->n] whose port is at least port. */
+static size_t port_run_lower(const pd_port_run *r, unsigned port)
+{
+	size_t lo = 0, hi = r->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (r->port[mid] < port)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+void pd__port_run_find(const pd_port_run *r, uint16_t port, size_t *ret_lo,
+                       size_t *ret_hi)
+{
+	*ret_lo = port_run_lower(r, port);
+	*ret_hi = port_run_lower(r, (unsigned)port + 1);
 }
 
 static int port_index_build(const pd_snapshot *s, pd_port_index *x)
 {
 	memset(x, 0, sizeof(*x));
-	if (bucket(s->n_sockets, s->sockets, sizeof(pd_socket),
-	           offsetof(pd_socket, local_port), &x->sock, &x->sock_at) < 0 ||
-	    bucket(s->n_binds, s->binds, sizeof(pd_bind_result),
-	           offsetof(pd_bind_result, port), &x->bind, &x->bind_at) < 0) {
+	if (port_run_build(s->n_sockets, s->sockets, sizeof(pd_socket),
+	                   offsetof(pd_socket, local_port), &x->sock) < 0 ||
+	    port_run_build(s->n_binds, s->binds, sizeof(pd_bind_result),
+	                   offsetof(pd_bind_result, port), &x->bind) < 0) {
 		port_index_done(x);
 		return PD_ENOMEM;
 	}
@@ -90,10 +118,11 @@ static int port_index_build(const pd_snapshot *s, pd_port_index *x)
 const pd_bind_result *pd__find_bind(const pd_diag_ctx *c, pd_proto p,
                                     const pd_addr *a, uint16_t port)
 {
-	size_t k;
+	size_t k, lo, hi;
 
-	for (k = c->idx->bind_at[port]; k < c->idx->bind_at[port + 1]; k++) {
-		const pd_bind_result *b = &c->snap->binds[c->idx->bind[k]];
+	pd__port_run_find(&c->idx->bind, port, &lo, &hi);
+	for (k = lo; k < hi; k++) {
+		const pd_bind_result *b = &c->snap->binds[c->idx->bind.order[k]];
 
 		if (b->proto == p && pd_addr_equal(&b->addr, a))
 			return b;

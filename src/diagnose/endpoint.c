@@ -389,13 +389,14 @@ int pd__diagnose_endpoint(pd_diag_ctx *c, const pd_endpoint *ep, bool required,
 	const pd_snapshot *s = c->snap;
 	const pd_bind_result *b = pd__find_bind(c, ep->proto, &ep->addr, ep->port);
 	size_t *hold = NULL, n_hold = 0, n_sure = 0, *tw = NULL, n_tw = 0, i, k;
-	size_t lo = c->idx->sock_at[ep->port], hi = c->idx->sock_at[ep->port + 1];
+	size_t lo, hi;
 	char e[96];
 	pd_finding *f;
 	int r = PD_ENOMEM;
 	const pd_range *ex;
 
 	ep_text(ep, e, sizeof(e));
+	pd__port_run_find(&c->idx->sock, ep->port, &lo, &hi);
 	if (hi > lo) {
 		hold = malloc((hi - lo) * sizeof(*hold));
 		tw = malloc((hi - lo) * sizeof(*tw));
@@ -403,9 +404,9 @@ int pd__diagnose_endpoint(pd_diag_ctx *c, const pd_endpoint *ep, bool required,
 			goto out;
 	}
 	for (k = lo; k < hi; k++) {
-		const pd_socket *sk = &s->sockets[c->idx->sock[k]];
+		const pd_socket *sk = &s->sockets[c->idx->sock.order[k]];
 
-		i = c->idx->sock[k];
+		i = c->idx->sock.order[k];
 		if (!pd_socket_overlaps(ep, sk))
 			continue;
 		if (!blocks(sk)) {

@@ -8,6 +8,7 @@
  * Internal declarations shared by the Linux probe files:
  *   probe.c    collect entry point, context, sysctls, addresses, binds
  *   sockets.c  sockets through netlink sock_diag, /proc/net fallback
+ *   exact.c    `check`'s listener by an exact sock_diag lookup
  *   owners.c   owner processes through /proc/PID/fd: the search
  *                    driver, the full walk and the children of holders
  *   fds.c     reading one process's fds: survey, full scan
@@ -24,6 +25,7 @@
 #include <stdint.h>
 
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include "probe/probe.h"
 
@@ -80,6 +82,25 @@ int pd__linux_sockets_netlink(pd_snapshot *s, const pd_probe_opts *opts,
                               uint32_t states, char *detail,
                               size_t detail_size);
 
+/* The one TCP listener the kernel finds for ep (a specific address, TCP)
+ * by an exact sock_diag request, added to s: 1 when added, 0 when the
+ * kernel knows none, PD_E* when the request failed (nothing added).  Not
+ * proof that no other listener overlaps ep (see sockets.c). */
+int pd__linux_sockets_lookup(pd_snapshot *s, const pd_probe_opts *opts,
+                             const pd_endpoint *ep);
+
+/* Drops s->sockets[n..] (freeing what they own). */
+void pd__linux_sockets_rollback(pd_snapshot *s, size_t n);
+
+/* exact.c: for `check` of one specific address, its TCP listeners
+ * without a dump, when that is provably the whole answer: 1 when the
+ * TCP sockets of the port are collected that way (the listener added to
+ * s, or none when bind_failed is false: the bind test without
+ * SO_REUSEADDR found the address free), 0 when the caller must dump as
+ * usual (nothing added), PD_ENOMEM. */
+int pd__linux_exact_listener(pd_snapshot *s, const pd_probe_opts *opts,
+                             bool bind_failed);
+
 /* The sockets s->sockets[start..] reordered: IPv4 first, each family in
  * its order, which is the order one dump per family gives (the kernel
  * walks the same tables in the same order, and merely skips the other
@@ -117,8 +138,14 @@ int pd__linux_owners(pd_snapshot *s, const pd_probe_opts *opts);
 /* How far a process has been looked at. */
 enum { PD__P_NEW, PD__P_SCANNED, PD__P_DENIED, PD__P_GONE };
 
-/* Which early step looked at a process first (pd__proc_ent.early). */
-enum { PD__EARLY_NONE, PD__EARLY_CG, PD__EARLY_NS };
+/* Which early step looked at a process first (pd__proc_ent.early).
+ * PD__EARLY_LAZY_NS is never stored: to pd__owners_bisect() it means the
+ * processes of PD__EARLY_NONE in our network namespace, tested as the
+ * bisection meets them (pd__owners_same_netns). */
+enum { PD__EARLY_NONE, PD__EARLY_CG, PD__EARLY_NS, PD__EARLY_LAZY_NS };
+
+/* pd__proc_ent.netns: not looked at yet, ours, another one. */
+enum { PD__NS_UNKNOWN, PD__NS_SAME, PD__NS_OTHER };
 
 /* Size of the getdents64 scratch buffer pd__owners.dents. */
 #define PD__DENTS_SIZE (32u * 1024u)
@@ -145,6 +172,7 @@ typedef struct pd__proc_ent {
 	uint8_t early; /* PD__EARLY_CG: in the cgroup of a wanted socket
 	                * (step 0); PD__EARLY_NS: in our network namespace
 	                * (step 0b) */
+	uint8_t netns; /* PD__NS_*: a cache of pd__owners_same_netns() */
 } pd__proc_ent;
 
 typedef struct pd__cand {
@@ -171,6 +199,7 @@ typedef struct pd__owners {
 	bool cg_done; /* step 0 ran on some members */
 	bool early_done; /* step 0b or 0c ran: when it found every socket,
 	                 * nobody else is surveyed */
+	struct stat self_ns; /* our /proc/self/ns/net, for step 0b */
 	char *dents; /* PD__DENTS_SIZE scratch for getdents64 */
 } pd__owners;
 
@@ -237,6 +266,10 @@ int pd__owners_search(pd__owners *c, int early);
  * processes whose 'early' is early, in pid order, surveying and searching
  * only those it visits (see search.c).  Only PD_ENOMEM is an error. */
 int pd__owners_bisect(pd__owners *c, int early);
+/* Whether e runs in our network namespace (c->self_ns): one fstatat() of
+ * /proc/PID/ns/net the first time, cached in e->netns.  EACCES (no
+ * ptrace rights) counts as another namespace. */
+bool pd__owners_same_netns(pd__owners *c, pd__proc_ent *e);
 
 /* cgroup.c */
 /* Step 0: the cgroup members of the wanted sockets, surveyed, searched

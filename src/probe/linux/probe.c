@@ -696,8 +696,13 @@ static int collect_sockets(pd_snapshot *s, const pd_probe_opts *opts,
 	r = gate_run(opts, &g);
 	if (r < 0)
 		return r;
-	r = collect_tcp(s, opts, g.full ? PD__TCP_ALL_STATES
-	                                : PD__TCP_LISTEN_STATES, &any, &all, &proc);
+	r = g.full ? 0 : pd__linux_exact_listener(s, opts, g.any); /* exact.c */
+	if (r == 0)
+		r = collect_tcp(s, opts, g.full ? PD__TCP_ALL_STATES
+		                                : PD__TCP_LISTEN_STATES,
+		                &any, &all, &proc);
+	else if (r > 0)
+		r = all = 0;
 	if (r == 0 && !g.full && !proc && (rest = gate_rest(opts, &g, s, start))) {
 		r = collect_rest(s, opts, rest, &any);
 		if (r == 0)

@@ -281,7 +281,7 @@ int pd__owners_bisect(pd__owners *c, int early)
 {
 	size_t *idx, n = 0, i, w, lo, hi, mid, k, d, at;
 	pd__proc_ent *e = NULL;
-	bool *seen;
+	bool *seen, lazy = early == PD__EARLY_LAZY_NS;
 	int r = 0;
 
 	if (c->missing == 0 || !c->fd_count || c->missing > TARGET_MAX_WANTS)
@@ -295,7 +295,8 @@ int pd__owners_bisect(pd__owners *c, int early)
 	}
 	/* c->p is sorted by pid. */
 	for (i = 0; i < c->n_p; i++)
-		if (c->p[i].state == PD__P_NEW && c->p[i].early == early)
+		if (c->p[i].state == PD__P_NEW &&
+		    c->p[i].early == (lazy ? PD__EARLY_NONE : early))
 			idx[n++] = i;
 	c->budget = BISECT_BUDGET;
 	for (w = 0; w < c->n_w && r >= 0 && c->budget > 0; w++) {
@@ -312,6 +313,10 @@ int pd__owners_bisect(pd__owners *c, int early)
 			for (k = mid; k < hi; k++) {
 				e = &c->p[idx[k]];
 				seen[k] = true;
+				/* Another namespace's process is passed over
+				 * like one without a socket. */
+				if (lazy && !pd__owners_same_netns(c, e))
+					continue;
 				r = visit(c, e, w);
 				if (r != 0 || e->top >= 0)
 					break;
@@ -336,6 +341,8 @@ int pd__owners_bisect(pd__owners *c, int early)
 			if (seen[at])
 				continue;
 			seen[at] = true;
+			if (lazy && !pd__owners_same_netns(c, &c->p[idx[at]]))
+				continue;
 			r = visit(c, &c->p[idx[at]], w);
 		}
 	}

@@ -57,7 +57,8 @@
 typedef enum dump_mode {
 	MODE_PORTS,  /* ports of interest, any state */
 	MODE_LISTEN, /* TCP LISTEN / bound-inactive not on those ports */
-	MODE_ALL     /* everything (UDP with 'listeners') */
+	MODE_ALL,    /* everything (UDP with 'listeners') */
+	MODE_ONE     /* an exact request's answer, either family */
 } dump_mode;
 
 typedef struct dump_req {
@@ -134,6 +135,7 @@ static bool keep_socket(const pd_probe_opts *opts, const dump_req *rq,
 		return false;
 	switch (rq->mode) {
 	case MODE_PORTS:
+	case MODE_ONE:
 		return poi;
 	case MODE_LISTEN:
 		return !poi && (kstate == PD_LINUX_TCP_LISTEN ||
@@ -430,7 +432,8 @@ static int parse_datagram(pd_snapshot *s, const pd_probe_opts *opts,
 				return PD_EIO;
 			}
 			/* The kernel answers with the request's type. */
-			if (h->nlmsg_type == (rq->family == PD_FAMILY_ANY
+			if (h->nlmsg_type == (rq->family == PD_FAMILY_ANY &&
+			                              rq->mode != MODE_ONE
 			                          ? TCPDIAG_GETSOCK
 			                          : SOCK_DIAG_BY_FAMILY)) {
 				r = add_diag_msg(s, opts, rq, pl, plen, ifc);
@@ -506,7 +509,7 @@ out:
 	return r;
 }
 
-static void rollback(pd_snapshot *s, size_t n)
+void pd__linux_sockets_rollback(pd_snapshot *s, size_t n)
 {
 	while (s->n_sockets > n) {
 		s->n_sockets--;
@@ -618,10 +621,97 @@ int pd__linux_sockets_netlink(pd_snapshot *s, const pd_probe_opts *opts,
 	r = family == PD_FAMILY_ANY ? pd__linux_split_families(s, start) : 0;
 out:
 	if (r < 0)
-		rollback(s, start);
+		pd__linux_sockets_rollback(s, start);
 	free(buf);
 	if (fd >= 0)
 		close(fd);
+	return r;
+}
+
+/* The one TCP listener the kernel finds for ep (a specific address), by
+ * an exact request (SOCK_DIAG_BY_FAMILY without NLM_F_DUMP): the kernel
+ * looks the socket up in its listening hash by address and port, as for
+ * an incoming SYN (net/ipv4/tcp_diag.c, tcp_diag_find_one_icsk: inet_lookup
+ * or inet6_lookup of id.idiag_src:idiag_sport from idiag_dst:idiag_dport,
+ * here 0:0, which no connection matches), in O(1) however many listeners
+ * the machine has, where a dump walks every one of them.  It answers one
+ * socket at most: the best match (the address's own bucket before the
+ * wildcard's; one member of a SO_REUSEPORT group; none bound to a device,
+ * idiag_if being 0), so the caller proves that no other could overlap ep
+ * (exact.c).  1 when a listener was added to s, 0 when the kernel
+ * knows none (ENOENT), PD_E* when the request failed (nothing added). */
+/* Sends the exact request for ep's TCP listener; 0 or PD_EIO. */
+static int send_lookup(int fd, const pd_endpoint *ep)
+{
+	struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
+	struct {
+		struct nlmsghdr nlh;
+		struct inet_diag_req_v2 req;
+	} msg;
+	ssize_t n;
+
+	memset(&msg, 0, sizeof(msg));
+	msg.nlh.nlmsg_len = sizeof(msg);
+	msg.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	msg.nlh.nlmsg_flags = NLM_F_REQUEST; /* no NLM_F_DUMP: one socket */
+	msg.nlh.nlmsg_seq = 1;
+	msg.req.sdiag_family = ep->addr.family == PD_FAMILY_V6 ? AF_INET6 : AF_INET;
+	msg.req.sdiag_protocol = IPPROTO_TCP;
+	msg.req.idiag_states = LISTEN_STATES;
+	msg.req.id.idiag_sport = htons(ep->port);
+	memcpy(msg.req.id.idiag_src, ep->addr.bytes,
+	       ep->addr.family == PD_FAMILY_V6 ? 16 : 4);
+	msg.req.id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
+	msg.req.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+	do
+		n = sendto(fd, &msg, sizeof(msg), 0, (struct sockaddr *)&kernel,
+		           sizeof(kernel));
+	while (n < 0 && errno == EINTR);
+	return n == (ssize_t)sizeof(msg) ? 0 : PD_EIO;
+}
+
+int pd__linux_sockets_lookup(pd_snapshot *s, const pd_probe_opts *opts,
+                             const pd_endpoint *ep)
+{
+	struct sockaddr_nl from;
+	socklen_t fromlen = sizeof(from);
+	struct timeval tv = {.tv_sec = RECV_TIMEOUT_SEC};
+	/* An IPv4 lookup finds a dual-stack [::] listener too. */
+	dump_req rq = {PD_FAMILY_ANY, PD_PROTO_TCP, MODE_ONE, false,
+	               LISTEN_STATES};
+	ifname_cache ifc = {0, ""};
+	size_t start = s->n_sockets;
+	union {
+		unsigned char b[4096]; /* one socket and its attributes */
+		struct nlmsghdr align;
+	} u;
+	bool done = false;
+	ssize_t n = 0;
+	int fd, r, kerr = 0;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	if (fd < 0)
+		return pd__errno_to_pd(errno);
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	r = send_lookup(fd, ep);
+	/* One datagram, from the kernel (port 0): the socket, or an error
+	 * (ENOENT: none); MSG_TRUNC tells its whole length. */
+	while (r == 0 && (n = recvfrom(fd, u.b, sizeof(u.b), MSG_TRUNC,
+	                               (struct sockaddr *)&from, &fromlen)) < 0 &&
+	       errno == EINTR)
+		;
+	if (r == 0 && (n <= 0 || n > (ssize_t)sizeof(u.b) || from.nl_pid != 0))
+		r = PD_EIO;
+	if (r == 0)
+		r = parse_datagram(s, opts, &rq, 1, u.b, (size_t)n, &done, &ifc,
+		                   &kerr);
+	if (r == PD_EIO && kerr == ENOENT)
+		r = 0;
+	else if (r == 0)
+		r = s->n_sockets > start;
+	if (r < 0)
+		pd__linux_sockets_rollback(s, start);
+	close(fd);
 	return r;
 }
 
@@ -687,7 +777,7 @@ int pd__linux_sockets_proc(pd_snapshot *s, const pd_probe_opts *opts,
 	r = 0;
 out:
 	if (r < 0)
-		rollback(s, start);
+		pd__linux_sockets_rollback(s, start);
 	free(text);
 	return r;
 }
