@@ -1,10 +1,10 @@
 /*
  * The Linux probe: collect entry point, context, port sysctls, addresses
  * and the bind test.  Sockets live in sockets.c, owners in
- * owners.c; the text they read is parsed in procfs/procfs.c.
+ * owners.c, the file helpers and errno names in io.c; the text they read
+ * is parsed in procfs/procfs.c.
  *
- * Sections: file helpers (no stdio: one open, a few reads, one close),
- * errno names, context, sysctls, addresses, bind test, collect.
+ * Sections: context, sysctls, addresses, bind test, collect.
  *
  * Partial views are normal here (not root, one process denied, netlink
  * refused): each becomes a note in the snapshot and collect still
@@ -33,163 +33,6 @@
 #define CAP_NET_BIND_SERVICE_BIT 10
 /* ip_local_reserved_ports lists at most every port once. */
 #define RESERVED_MAX (512u * 1024u)
-
-/* ------------------------------------------------------------ files */
-
-int pd__errno_to_pd(int e)
-{
-	switch (e) {
-	case ENOENT:
-	case ESRCH:
-		return PD_ENOENT;
-	case EACCES:
-	case EPERM:
-		return PD_EACCES;
-	case ENOMEM:
-	case ENOBUFS:
-		return PD_ENOMEM;
-	case EAFNOSUPPORT:
-	case EPROTONOSUPPORT:
-		return PD_EAFNOSUPPORT;
-	case EADDRINUSE:
-		return PD_EADDRINUSE;
-	case EADDRNOTAVAIL:
-		return PD_EADDRNOTAVAIL;
-	case ETIMEDOUT:
-	case EAGAIN:
-		return PD_ETIMEDOUT;
-	case EIO:
-		return PD_EIO;
-	default:
-		return PD_EOTHER;
-	}
-}
-
-int pd__read_at(int dirfd, const char *path, char *buf, size_t size,
-                size_t *ret_len)
-{
-	size_t len = 0;
-	ssize_t n;
-	int fd, r;
-
-	if (size == 0)
-		return PD_EINVAL;
-	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return pd__errno_to_pd(errno);
-	while (len < size - 1) {
-		n = read(fd, buf + len, size - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			/* A process that exits between open and read gives
-			 * ESRCH on some files: same as gone. */
-			r = pd__errno_to_pd(errno);
-			goto out;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	buf[len] = '\0';
-	*ret_len = len;
-	r = 0;
-out:
-	close(fd);
-	return r;
-}
-
-int pd__read_alloc_at(int dirfd, const char *path, size_t max, char **ret_buf,
-                      size_t *ret_len, bool *ret_truncated)
-{
-	size_t len = 0, cap = 4096;
-	char *buf = NULL, *tmp;
-	bool trunc = false;
-	ssize_t n;
-	int fd, r;
-
-	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return pd__errno_to_pd(errno);
-	if (cap > max)
-		cap = max;
-	buf = malloc(cap + 1);
-	if (!buf) {
-		r = PD_ENOMEM;
-		goto out;
-	}
-	for (;;) {
-		if (len == cap) {
-			if (cap >= max) {
-				char probe;
-
-				/* /proc files have no size: one more byte tells
-				 * whether we stopped short. */
-				n = read(fd, &probe, 1);
-				trunc = n > 0;
-				break;
-			}
-			cap = cap > max / 2 ? max : cap * 2;
-			tmp = realloc(buf, cap + 1);
-			if (!tmp) {
-				r = PD_ENOMEM;
-				goto out;
-			}
-			buf = tmp;
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			r = pd__errno_to_pd(errno);
-			goto out;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	buf[len] = '\0';
-	*ret_buf = buf;
-	*ret_len = len;
-	*ret_truncated = trunc;
-	buf = NULL;
-	r = 0;
-out:
-	free(buf);
-	close(fd);
-	return r;
-}
-
-/* ------------------------------------------------------- errno names */
-
-/* Our own table rather than strerrorname_np(): that is glibc 2.32+ only,
- * absent from musl and the BSDs, and we need only the few errnos the
- * probe reports.  The names are stable (they end up in JSON). */
-const char *pd__errno_name(int e)
-{
-	switch (e) {
-	case EADDRINUSE: return "EADDRINUSE";
-	case EADDRNOTAVAIL: return "EADDRNOTAVAIL";
-	case EACCES: return "EACCES";
-	case EPERM: return "EPERM";
-	case EAFNOSUPPORT: return "EAFNOSUPPORT";
-	case EPROTONOSUPPORT: return "EPROTONOSUPPORT";
-	case EINVAL: return "EINVAL";
-	case ENOENT: return "ENOENT";
-	case ESRCH: return "ESRCH";
-	case ENOMEM: return "ENOMEM";
-	case ENOBUFS: return "ENOBUFS";
-	case EMFILE: return "EMFILE";
-	case ENFILE: return "ENFILE";
-	case EAGAIN: return "EAGAIN";
-	case ETIMEDOUT: return "ETIMEDOUT";
-	case EIO: return "EIO";
-	case ENODEV: return "ENODEV";
-	case EOPNOTSUPP: return "EOPNOTSUPP";
-	case EBADF: return "EBADF";
-	default: return "EOTHER";
-	}
-}
 
 /* ----------------------------------------------------------- context */
 
