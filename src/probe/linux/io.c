@@ -42,11 +42,32 @@ int pd__errno_to_pd(int e)
 	}
 }
 
+/* Reads until WANT bytes or the end of the file, retrying EINTR; 0 or a
+ * PD_E* code.  A process that exits between open and read gives ESRCH on
+ * some files: the same as gone. */
+static int read_full(int fd, char *buf, size_t want, size_t *ret_n)
+{
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < want) {
+		n = read(fd, buf + got, want - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return pd__errno_to_pd(errno);
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	*ret_n = got;
+	return 0;
+}
+
 int pd__read_at(int dirfd, const char *path, char *buf, size_t size,
                 size_t *ret_len)
 {
 	size_t len = 0;
-	ssize_t n;
 	int fd, r;
 
 	if (size == 0)
@@ -54,24 +75,11 @@ int pd__read_at(int dirfd, const char *path, char *buf, size_t size,
 	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return pd__errno_to_pd(errno);
-	while (len < size - 1) {
-		n = read(fd, buf + len, size - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			/* A process that exits between open and read gives
-			 * ESRCH on some files: same as gone. */
-			r = pd__errno_to_pd(errno);
-			goto out;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
+	r = read_full(fd, buf, size - 1, &len);
+	if (r == 0) {
+		buf[len] = '\0';
+		*ret_len = len;
 	}
-	buf[len] = '\0';
-	*ret_len = len;
-	r = 0;
-out:
 	close(fd);
 	return r;
 }
@@ -82,7 +90,6 @@ int pd__read_alloc_at(int dirfd, const char *path, size_t max, char **ret_buf,
 	size_t len = 0, cap = 4096;
 	char *buf = NULL, *tmp;
 	bool trunc = false;
-	ssize_t n;
 	int fd, r;
 
 	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
@@ -96,34 +103,29 @@ int pd__read_alloc_at(int dirfd, const char *path, size_t max, char **ret_buf,
 		goto out;
 	}
 	for (;;) {
-		if (len == cap) {
-			if (cap >= max) {
-				char probe;
+		size_t got;
 
-				/* /proc files have no size: one more byte tells
-				 * whether we stopped short. */
-				n = read(fd, &probe, 1);
-				trunc = n > 0;
-				break;
-			}
-			cap = cap > max / 2 ? max : cap * 2;
-			tmp = realloc(buf, cap + 1);
-			if (!tmp) {
-				r = PD_ENOMEM;
-				goto out;
-			}
-			buf = tmp;
+		r = read_full(fd, buf + len, cap - len, &got);
+		if (r < 0)
+			goto out;
+		len += got;
+		if (len < cap)
+			break; /* the end of the file */
+		if (cap >= max) {
+			char probe;
+
+			/* /proc files have no size: one more byte tells
+			 * whether we stopped short. */
+			trunc = read_full(fd, &probe, 1, &got) == 0 && got == 1;
+			break;
 		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			r = pd__errno_to_pd(errno);
+		cap = cap > max / 2 ? max : cap * 2;
+		tmp = realloc(buf, cap + 1);
+		if (!tmp) {
+			r = PD_ENOMEM;
 			goto out;
 		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
+		buf = tmp;
 	}
 	buf[len] = '\0';
 	*ret_buf = buf;
