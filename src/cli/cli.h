@@ -230,6 +230,15 @@ typedef struct cli_wsl {
 	const char *via;  /* "portdoctor.exe" or "netsh.exe" */
 	char exe[512];    /* the portdoctor.exe that answered */
 	char note[768];   /* why the Windows side is missing or partial */
+	/* Mirrored networking: ports held by a process inside WSL, which
+	 * keeps them from the Windows host too (cli_wsl_held_inside). */
+	struct {
+		uint16_t port;
+		pd_proto proto;
+		int pid;
+		char name[64];
+	} held[8];
+	size_t n_held;
 } cli_wsl;
 
 /* Looks for WSL and, there, asks the Windows side about the targets
@@ -241,6 +250,10 @@ void cli_wsl_done(cli_wsl *c);
 /* The heading of one machine's part of the output, and the lines that
  * say what WSL is and how the Windows side was reached. */
 void cli_wsl_heading(const cli_wsl *c, bool windows, pd_buf *b);
+/* With mirrored networking, notes the ports of rep (this side's report)
+ * that a process inside WSL holds: the Windows host cannot bind them
+ * either, and the cause to fix is inside WSL.  True when there is one. */
+bool cli_wsl_held_inside(cli_wsl *c, const pd_report *rep);
 /* JSON: {"version":..,"distro":..,"networking_mode":..,...}; NULL with
  * *err set when out of memory. */
 json_t *cli_wsl_json(const cli_wsl *c, int *err);

@@ -221,6 +221,7 @@ int cmd_check(const cli_opts *o)
 		ex = EXIT_PROBE;
 		goto out;
 	}
+	cli_wsl_held_inside(&w, rep);
 	r = o->json ? pd_render_check_json(rep, &text) :
 	    pd_render_check_text(rep, &ro, &text);
 	if (w.active) {
@@ -405,6 +406,7 @@ int cmd_doctor_ex(const cli_opts *o, bool *ret_port_unavailable)
 		cli_error(_("out of memory"));
 		goto out;
 	}
+	cli_wsl_held_inside(&w, rep);
 	ex = cli_picture(o, s, rep);
 	if (ex)
 		goto out;

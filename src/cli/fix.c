@@ -634,7 +634,7 @@ static int run_fix(const cli_opts *o, bool kill)
 	/* Inside WSL a cause on the Windows host is fixed there (wsl.c). */
 	if (!kill && !o->snapshot_path)
 		on_windows = cli_wsl_fix_side(o, &f.p, &w, &f.s, &f.rep);
-	if (on_windows && !o->json)
+	if ((on_windows || w.n_held) && !o->json)
 		cli_wsl_fix_heading(&w);
 	ex = build_plans(o, &f, kill);
 	if (ex)

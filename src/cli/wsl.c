@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "core/i18n.h"
 #include "core/json_util.h"
+#include "core/sanitize.h"
 #include "netsh/netsh.h"
 
 #define SNAPSHOT_MAX (64u * 1024u * 1024u)
@@ -224,6 +225,28 @@ static const char *mode_text(const pd_wsl *w)
 	}
 }
 
+/* The ports a process inside WSL holds, with mirrored networking. */
+static void put_held(const cli_wsl *c, pd_buf *b)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_held; i++) {
+		pd_buf name;
+
+		pd_buf_init(&name, 0);
+		pd__term_escape(&name, c->held[i].name, strlen(c->held[i].name),
+		                64);
+		pd_buf_printf(b, _("  Port %u/%s is held inside WSL by %s (PID %d): "
+		                   "mirrored networking keeps it from the Windows "
+		                   "host too. Free it inside WSL first: `portdoctor "
+		                   "kill %u`.\n"), c->held[i].port,
+		              pd_proto_name(c->held[i].proto),
+		              name.data ? name.data : "?", c->held[i].pid,
+		              c->held[i].port);
+		pd_buf_done(&name);
+	}
+}
+
 void cli_wsl_heading(const cli_wsl *c, bool windows, pd_buf *b)
 {
 	if (!windows) {
@@ -248,8 +271,29 @@ void cli_wsl_heading(const cli_wsl *c, bool windows, pd_buf *b)
 		pd_buf_puts(b, _("  Mirrored networking: WSL and Windows share "
 		                 "their ports, so a port held on either side is "
 		                 "taken on both.\n"));
+	put_held(c, b);
 	if (*c->note)
 		pd_buf_printf(b, "  %s\n", c->note);
+}
+
+static json_t *held_json(const cli_wsl *c, int *err)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; a && i < c->n_held; i++) {
+		json_t *o = json_object();
+
+		if (!o || json_array_append_new(a, o) < 0) {
+			*err = PD_ENOMEM;
+			break;
+		}
+		pd__jset(o, "port", json_integer(c->held[i].port), err);
+		pd__jset(o, "proto", pd__jstr(pd_proto_name(c->held[i].proto)), err);
+		pd__jset(o, "pid", json_integer(c->held[i].pid), err);
+		pd__jset(o, "name", pd__jstr(c->held[i].name), err);
+	}
+	return a;
 }
 
 json_t *cli_wsl_json(const cli_wsl *c, int *err)
@@ -272,7 +316,46 @@ json_t *cli_wsl_json(const cli_wsl *c, int *err)
 	pd__jset(o, "docker_desktop", json_boolean(c->w.docker_desktop), err);
 	pd__jset(o, "windows_side", pd__jstr(c->via), err);
 	pd__jset(o, "note", pd__jstr(*c->note ? c->note : NULL), err);
+	pd__jset(o, "held_inside_wsl", held_json(c, err), err);
 	return o;
+}
+
+bool cli_wsl_held_inside(cli_wsl *c, const pd_report *rep)
+{
+	const pd_snapshot *s = rep->snap;
+	size_t i, k, j, h;
+
+	if (!c->active || c->w.netmode != PD_WSL_NET_MIRRORED)
+		return false;
+	for (i = 0; i < rep->n_results; i++) {
+		const pd_result *res = &rep->results[i];
+
+		for (k = 0; !res->available && k < res->n_findings; k++) {
+			const pd_finding *f = &res->findings[k];
+
+			for (j = 0; f->code == PD_F_IN_USE && j < f->n_sockets; j++) {
+				const pd_socket *sk = &s->sockets[f->sockets[j]];
+				const pd_process *p = sk->n_pids ?
+				    pd_snapshot_find_process(s, sk->pids[0]) : NULL;
+
+				for (h = 0; h < c->n_held; h++)
+					if (c->held[h].port == res->port &&
+					    c->held[h].proto == sk->proto &&
+					    c->held[h].pid == (p ? p->pid : -1))
+						break;
+				if (!p || h < c->n_held ||
+				    c->n_held == sizeof(c->held) / sizeof(c->held[0]))
+					continue;
+				c->held[h].port = res->port;
+				c->held[h].proto = sk->proto;
+				c->held[h].pid = p->pid;
+				snprintf(c->held[h].name, sizeof(c->held[h].name), "%s",
+				         p->name ? p->name : "?");
+				c->n_held++;
+			}
+		}
+	}
+	return c->n_held > 0;
 }
 
 /* Adds the machine's document (JSON text) under key: null when there is
@@ -352,6 +435,10 @@ bool cli_wsl_fix_side(const cli_opts *o, const plan *p, cli_wsl *w,
 	if (!w->active)
 		return false;
 	(*s)->machine = "wsl";
+	/* Mirrored networking, and a process inside WSL holds the port: the
+	 * cause is here, and freeing it here frees the Windows host too. */
+	if (cli_wsl_held_inside(w, *rep))
+		return false;
 	if (!w->win ||
 	    pd_diagnose(w->win, p->targets, p->n_targets, &wrep) < 0)
 		return false;
@@ -379,10 +466,17 @@ void cli_wsl_fix_heading(const cli_wsl *w)
 
 	pd_buf_init(&b, 0);
 	cli_wsl_heading(w, false, &b);
-	pd_buf_puts(&b, _("  The cause is on the Windows host: the plan below "
-	                  "runs there, and nothing inside WSL is changed for "
-	                  "it.\n"));
-	cli_wsl_heading(w, true, &b);
+	if (w->n_held) {
+		put_held(w, &b);
+		pd_buf_puts(&b, _("  The cause is inside WSL: the plan below frees "
+		                  "the port here, which frees it on the Windows "
+		                  "host too.\n\n"));
+	} else {
+		pd_buf_puts(&b, _("  The cause is on the Windows host: the plan "
+		                  "below runs there, and nothing inside WSL is "
+		                  "changed for it.\n"));
+		cli_wsl_heading(w, true, &b);
+	}
 	if (pd__buf_finish(&b, &text) == 0)
 		cli_write_stdout(text);
 	free(text);
