@@ -209,6 +209,13 @@ typedef struct pd_container {
 	char *service; /* com.docker.compose.service, or NULL */
 	char *engine;  /* "docker", "podman", or NULL */
 	char *pod;     /* Podman: the name of its pod, or NULL */
+	/* The engine's API address ("unix:///run/user/1000/podman/podman.sock")
+	 * when the engine's own CLI, run by this user as it is, would reach
+	 * another engine: Podman found through DOCKER_HOST or a docker
+	 * context (podman reads neither), or rootless Docker's socket (the
+	 * docker CLI's default is the rootful one).  Commands name it (podman
+	 * --url, docker -H).  NULL otherwise. */
+	char *endpoint;
 	pd_container_port *ports;
 	size_t n_ports;
 } pd_container;
@@ -351,8 +358,9 @@ const pd_container *pd_container_publishing(const pd_snapshot *s, pd_proto p,
  * "docker compose -p PROJECT stop SERVICE" ("podman" for Podman); verb
  * "rm" gives "docker rm NAME" / "docker compose -p P rm -f S"; a Podman
  * container in a pod gives "podman pod stop POD" / "podman pod rm -f POD"
- * (the pod's ports are shared by its members).  Returns
- * PD_ERANGE when buf is too small (the text is cut), PD_EINVAL. */
+ * (the pod's ports are shared by its members); with c->endpoint the
+ * engine is named ("podman --url E stop NAME", "docker -H E stop NAME").
+ * Returns PD_ERANGE when buf is too small (the text is cut), PD_EINVAL. */
 int pd_container_command(const pd_container *c, const char *verb, char *buf,
                          size_t size);
 

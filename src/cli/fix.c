@@ -154,10 +154,14 @@ static void put_victims(const pd_snapshot *s, const pd_plan *pl)
 			const pd_step *st = &r->steps[k];
 			const pd_process *p;
 
+			/* The container or pod is the last word of the command
+			 * (docker [-H E] stop NAME, podman [--url E] pod stop POD). */
 			if (st->kind == PD_STEP_RUN && r->id == PD_R_STOP_CONTAINER &&
 			    st->argc >= 3) {
+				const char *who = st->argv[st->argc - 1];
+
 				pd_buf_puts(&b, _("will stop container "));
-				pd__term_escape(&b, st->argv[2], strlen(st->argv[2]), 200);
+				pd__term_escape(&b, who, strlen(who), 200);
 				pd_buf_printf(&b, _(" through %s\n"), st->argv[0]);
 			}
 			if (st->kind != PD_STEP_KILL)

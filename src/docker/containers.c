@@ -264,6 +264,11 @@ int pd_container_command(const pd_container *c, const char *verb, char *buf,
 	buf[0] = '\0';
 	put(buf, size, &len, c->engine && strcmp(c->engine, "podman") == 0 ?
 	    "podman" : "docker");
+	if (c->endpoint && *c->endpoint) {
+		put(buf, size, &len, c->engine && strcmp(c->engine, "podman") == 0 ?
+		    " --url " : " -H ");
+		put_word(buf, size, &len, c->endpoint);
+	}
 	if (c->pod && *c->pod && c->engine && strcmp(c->engine, "podman") == 0) {
 		/* The pod's ports are its infra container's, shared by all. */
 		put(buf, size, &len, rm ? " pod rm -f " : " pod stop ");
@@ -305,5 +310,7 @@ json_t *pd__container_brief_json(const pd_container *c, int *err)
 	pd__jset(o, "engine", pd__jstr(c->engine), err);
 	if (c->pod) /* Podman only: other output stays as it was */
 		pd__jset(o, "pod", pd__jstr(c->pod), err);
+	if (c->endpoint) /* only where the CLI needs it named */
+		pd__jset(o, "endpoint", pd__jstr(c->endpoint), err);
 	return o;
 }

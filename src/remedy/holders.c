@@ -246,7 +246,11 @@ static void plan_pod(pd_bld *b, const pd_container *c)
 	                           c->pod, b->tgt),
 	                   pd__fmt(b, _("the pod's containers are down until "
 	                                "`podman pod start %s`"), c->pod));
-	if (r)
+	if (r && c->endpoint)
+		pd__add_run(b, r, pd__fmt(b, _("stop pod %s"), c->pod), "podman",
+		            "--url", c->endpoint, "pod", "stop", c->pod,
+		            (const char *)NULL);
+	else if (r)
 		pd__add_run(b, r, pd__fmt(b, _("stop pod %s"), c->pod), "podman",
 		            "pod", "stop", c->pod, (const char *)NULL);
 }
@@ -274,7 +278,12 @@ static void plan_container(pd_bld *b, const pd_container *c)
 	                   pd__fmt(b, _("the container's service is down until `%s "
 	                                "start %s`; a restart policy or compose "
 	                                "may start it again"), engine, shown));
-	if (r)
+	/* The engine that listed it, where the CLI would reach another. */
+	if (r && c->endpoint)
+		pd__add_run(b, r, pd__fmt(b, _("stop container %s"), shown), engine,
+		            strcmp(engine, "podman") == 0 ? "--url" : "-H",
+		            c->endpoint, "stop", name, (const char *)NULL);
+	else if (r)
 		pd__add_run(b, r, pd__fmt(b, _("stop container %s"), shown), engine,
 		            "stop", name, (const char *)NULL);
 }

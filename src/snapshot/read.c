@@ -330,7 +330,8 @@ static int read_container(reader *rd, pd_snapshot *s, json_t *e, size_t i)
 	    get_str(e, "project", &c->project) < 0 ||
 	    get_str(e, "service", &c->service) < 0 ||
 	    get_str(e, "engine", &c->engine) < 0 ||
-	    get_str(e, "pod", &c->pod) < 0)
+	    get_str(e, "pod", &c->pod) < 0 ||
+	    get_str(e, "endpoint", &c->endpoint) < 0)
 		return fail(rd, "containers", i, "bad container");
 	ports = json_object_get(e, "ports");
 	if (ports && !json_is_array(ports))

@@ -295,6 +295,7 @@ void pd_container_done(pd_container *c)
 	free(c->service);
 	free(c->engine);
 	free(c->pod);
+	free(c->endpoint);
 	free(c->ports);
 	memset(c, 0, sizeof(*c));
 }

@@ -390,6 +390,38 @@ static int pods(pd_snapshot *s, const endpoint *ep, size_t first,
 
 /* Lists one engine's containers into s.  0 when it answered; otherwise a
  * reason in why. */
+/*
+ * Would the engine's own CLI, run by this user as it is, reach another
+ * engine than this endpoint?  podman reads neither DOCKER_HOST nor docker
+ * contexts (without --url it works on this user's own storage: root's
+ * Podman for root), so a Podman found through them is named unless it is
+ * that one; the
+ * docker CLI follows DOCKER_HOST and its context, and by default reaches
+ * the rootful socket, so rootless Docker's socket must be named.
+ */
+static bool cli_needs_url(const endpoint *ep, const char *engine)
+{
+	bool dflt = strcmp(ep->from, "default") == 0;
+
+	if (strcmp(engine, "podman") == 0)
+		return !dflt && !pd__engine_own_podman(ep->url);
+	return dflt && strcmp(ep->url, "unix:///var/run/docker.sock") != 0 &&
+	       strcmp(ep->url, "unix:///run/docker.sock") != 0;
+}
+
+static int name_endpoint(pd_snapshot *s, const endpoint *ep, size_t first)
+{
+	size_t i;
+
+	for (i = first; i < s->n_containers; i++) {
+		free(s->containers[i].endpoint);
+		s->containers[i].endpoint = pd__strdup(ep->url);
+		if (!s->containers[i].endpoint)
+			return PD_ENOMEM;
+	}
+	return 0;
+}
+
 static int query(pd_snapshot *s, const endpoint *ep, uint64_t deadline,
                  char *why, size_t whysize)
 {
@@ -420,6 +452,8 @@ static int query(pd_snapshot *s, const endpoint *ep, uint64_t deadline,
 	r = inspect_idle(s, ep, first, deadline);
 	if (r == 0 && strcmp(engine, "podman") == 0)
 		r = pods(s, ep, first, deadline);
+	if (r == 0 && cli_needs_url(ep, engine))
+		r = name_endpoint(s, ep, first);
 	return r;
 }
 

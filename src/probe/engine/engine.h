@@ -59,6 +59,9 @@ void pd__engine_close(pd_engine_conn *c);
  * (a socket file; on Windows every candidate).  Fills up to max entries
  * of size bytes; returns the count. */
 size_t pd__engine_defaults(char (*out)[512], size_t max);
+/* True when url is the socket this user's podman CLI works on without
+ * --url (root: the rootful service; others: their rootless one). */
+bool pd__engine_own_podman(const char *url);
 
 /* The docker CLI's configuration directory: $DOCKER_CONFIG, else
  * ~/.docker (%USERPROFILE%\.docker).  False when unknown. */

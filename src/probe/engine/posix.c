@@ -297,6 +297,20 @@ size_t pd__engine_defaults(char (*out)[512], size_t max)
 	return n;
 }
 
+bool pd__engine_own_podman(const char *url)
+{
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	char own[512];
+
+	if (geteuid() == 0)
+		return strcmp(url, "unix:///run/podman/podman.sock") == 0 ||
+		       strcmp(url, "unix:///var/run/podman/podman.sock") == 0;
+	if (!xdg || *xdg != '/')
+		return false;
+	snprintf(own, sizeof(own), "unix://%s/podman/podman.sock", xdg);
+	return strcmp(url, own) == 0;
+}
+
 bool pd__engine_config_dir(char *buf, size_t size)
 {
 	const char *d = getenv("DOCKER_CONFIG"), *home = getenv("HOME");

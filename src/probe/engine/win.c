@@ -338,6 +338,14 @@ size_t pd__engine_defaults(char (*out)[512], size_t max)
 	return n;
 }
 
+/* Podman on Windows is always remote: its CLI follows its own connection
+ * list, not DOCKER_HOST, so an endpoint found another way is named. */
+bool pd__engine_own_podman(const char *url)
+{
+	(void)url;
+	return false;
+}
+
 bool pd__engine_config_dir(char *buf, size_t size)
 {
 	const char *d = getenv("DOCKER_CONFIG"), *home = getenv("USERPROFILE");

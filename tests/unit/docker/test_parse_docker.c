@@ -502,7 +502,17 @@ static void test_command(void **state)
 	c.engine = (char *)"podman";
 	assert_int_equal(pd_container_command(&c, "stop", buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "podman stop web");
+	/* An engine the CLI would not reach by itself is named. */
+	c.endpoint = (char *)"unix:///run/user/1000/podman/podman.sock";
+	assert_int_equal(pd_container_command(&c, "stop", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "podman --url unix:///run/user/1000/podman/"
+	                         "podman.sock stop web");
 	c.engine = NULL;
+	c.endpoint = (char *)"unix:///run/user/1000/docker.sock";
+	assert_int_equal(pd_container_command(&c, "rm", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "docker -H unix:///run/user/1000/docker.sock rm "
+	                         "web");
+	c.endpoint = NULL;
 	c.project = (char *)"shop";
 	c.service = (char *)"db";
 	assert_int_equal(pd_container_command(&c, "stop", buf, sizeof(buf)), 0);

@@ -37,6 +37,36 @@ static pd_snapshot *full_snapshot(void)
 	return s;
 }
 
+/* A container keeps the engine endpoint its commands must name; one
+ * without it writes no "endpoint" key (recorded output stays as it was). */
+static void test_container_endpoint(void **state)
+{
+	pd_snapshot *s = fx_linux(), *t = NULL;
+	pd_container *c;
+	char *a = NULL, err[256];
+
+	(void)state;
+	assert_int_equal(pd_snapshot_add_container(s, &c), 0);
+	c->name = strdup("rl");
+	c->engine = strdup("podman");
+	c->endpoint = strdup("unix:///run/user/1000/podman/podman.sock");
+	assert_int_equal(pd_snapshot_add_container(s, &c), 0);
+	c->name = strdup("web");
+	c->engine = strdup("docker");
+	assert_int_equal(pd_snapshot_to_json(s, &a), 0);
+	assert_int_equal(pd_snapshot_from_json(a, strlen(a), err, sizeof(err), &t),
+	                 0);
+	assert_int_equal(t->n_containers, 2);
+	assert_string_equal(t->containers[0].endpoint,
+	                    "unix:///run/user/1000/podman/podman.sock");
+	assert_null(t->containers[1].endpoint);
+	assert_non_null(strstr(a, "\"endpoint\""));
+	assert_null(strstr(strstr(a, "\"web\""), "\"endpoint\""));
+	free(a);
+	pd_snapshot_free(s);
+	pd_snapshot_free(t);
+}
+
 static void test_roundtrip(void **state)
 {
 	pd_snapshot *s = full_snapshot(), *t = NULL;
@@ -261,6 +291,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_container_endpoint),
 		cmocka_unit_test(test_http_and_portproxy),
 		cmocka_unit_test(test_bad_documents),
 		cmocka_unit_test(test_truncated_everywhere),
