@@ -320,10 +320,30 @@ json_t *cli_wsl_json(const cli_wsl *c, int *err)
 	return o;
 }
 
+/* Notes that p holds port/proto inside WSL, once, while there is room. */
+static void add_held(cli_wsl *c, uint16_t port, pd_proto proto,
+                     const pd_process *p)
+{
+	size_t h;
+
+	for (h = 0; h < c->n_held; h++)
+		if (c->held[h].port == port && c->held[h].proto == proto &&
+		    c->held[h].pid == p->pid)
+			return;
+	if (c->n_held == sizeof(c->held) / sizeof(c->held[0]))
+		return;
+	c->held[h].port = port;
+	c->held[h].proto = proto;
+	c->held[h].pid = p->pid;
+	snprintf(c->held[h].name, sizeof(c->held[h].name), "%s",
+	         p->name ? p->name : "?");
+	c->n_held++;
+}
+
 bool cli_wsl_held_inside(cli_wsl *c, const pd_report *rep)
 {
 	const pd_snapshot *s = rep->snap;
-	size_t i, k, j, h;
+	size_t i, k, j;
 
 	if (!c->active || c->w.netmode != PD_WSL_NET_MIRRORED)
 		return false;
@@ -338,20 +358,8 @@ bool cli_wsl_held_inside(cli_wsl *c, const pd_report *rep)
 				const pd_process *p = sk->n_pids ?
 				    pd_snapshot_find_process(s, sk->pids[0]) : NULL;
 
-				for (h = 0; h < c->n_held; h++)
-					if (c->held[h].port == res->port &&
-					    c->held[h].proto == sk->proto &&
-					    c->held[h].pid == (p ? p->pid : -1))
-						break;
-				if (!p || h < c->n_held ||
-				    c->n_held == sizeof(c->held) / sizeof(c->held[0]))
-					continue;
-				c->held[h].port = res->port;
-				c->held[h].proto = sk->proto;
-				c->held[h].pid = p->pid;
-				snprintf(c->held[h].name, sizeof(c->held[h].name), "%s",
-				         p->name ? p->name : "?");
-				c->n_held++;
+				if (p)
+					add_held(c, res->port, sk->proto, p);
 			}
 		}
 	}

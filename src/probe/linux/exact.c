@@ -40,7 +40,6 @@
  */
 #include <errno.h>
 #include <netinet/in.h>
-#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -51,9 +50,8 @@
  * interest, no listing asked for.  NULL otherwise. */
 static const pd_endpoint *exact_target(const pd_probe_opts *opts)
 {
-	static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0,
-	                                         0, 0, 0, 0, 0xff, 0xff};
 	const pd_endpoint *ep;
+	pd_addr v4;
 	size_t i;
 
 	if (!opts->minimal || opts->n_binds != 1 || geteuid() != 0 ||
@@ -62,8 +60,7 @@ static const pd_endpoint *exact_target(const pd_probe_opts *opts)
 	ep = &opts->binds[0];
 	if (ep->proto != PD_PROTO_TCP || pd_addr_is_any(&ep->addr) ||
 	    (ep->addr.family != PD_FAMILY_V4 && ep->addr.family != PD_FAMILY_V6) ||
-	    (ep->addr.family == PD_FAMILY_V6 &&
-	     memcmp(ep->addr.bytes, mapped, sizeof(mapped)) == 0))
+	    pd_addr_unmap_v4(&ep->addr, &v4))
 		return NULL;
 	for (i = 0; i < opts->n_ports; i++) {
 		const pd_range *r = &opts->ports[i];
